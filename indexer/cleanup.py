@@ -1,0 +1,78 @@
+"""Boilerplate out of the body: repeats, captions, comment counters, share and follow lines."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.gazetteer import fold
+
+# Lines that are page furniture, not article text (matched on the whole stripped line).
+BOILERPLATE = [re.compile(p, re.I) for p in (
+    r"comments?\s*\(\d+\)",
+    r"\d+\s+comments?",
+    r"follow (the author|us|him|her)\b.{0,80}",
+    r"(share|tweet|print|email|e-mail)( (this|on|the) (article|story|page|facebook|twitter|x))?",
+    r"(share|share this|share on)\s*[:|]?\s*(facebook|twitter|x|linkedin|whatsapp|telegram|"
+    r"e-?mail|[\s,|/])+",
+    r"(subscribe|sign up)\b.{0,60}(newsletter|channel|updates|telegram)\W*",
+    r"(read more|related( articles| news| stories)?|see also|advertisement)\s*:?",
+    r"(photo|image|source)\s*:\s*\S.{0,60}",
+    r"(tags?|keywords)\s*:.{0,120}",
+    r"all rights reserved\.?.{0,80}",
+    r"©.{0,100}",
+)]
+# A photo caption marker that repeats the title: "<title> -0", "<title> - 1".
+_CAPTION_SUFFIX = re.compile(r"\s+-\s?\d{1,2}$")
+AUTHOR_RE = re.compile(
+    r"^(?:by|written by|author:|reporting by|autor:|автор:)\s+"
+    r"(?P<name>[^\W\d_][\w.'’ -]{0,60})$", re.I
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    stripped = line.strip()
+    return any(p.fullmatch(stripped) for p in BOILERPLATE)
+
+
+def author_of(line: str) -> str | None:
+    """`By NT` -> `NT` for a short byline, else None."""
+    match = AUTHOR_RE.match(line.strip())
+    if match and len(match["name"].split()) <= 6:
+        return match["name"].strip()
+    return None
+
+
+def _key(line: str) -> str:
+    return " ".join(fold(line).split())
+
+
+def clean_paragraphs(paragraphs: list[str], title: str | None) -> tuple[list[str], str | None]:
+    """(clean paragraphs, author). Drops repeats, title captions and furniture lines."""
+    title_key = _key(title) if title else None
+    seen: set[str] = set()
+    kept: list[str] = []
+    author = None
+    after_caption = False
+    for raw in paragraphs:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        key = _key(line)
+        if title_key and (key == title_key or _key(_CAPTION_SUFFIX.sub("", line)) == title_key):
+            after_caption = bool(_CAPTION_SUFFIX.search(line))
+            continue
+        if after_caption:  # the photo's own caption line follows the marker
+            after_caption = False
+            if len(line.split()) <= 20 and key not in seen:
+                seen.add(key)
+                continue
+        if is_boilerplate(line):
+            continue
+        if (name := author_of(line)) is not None:
+            author = author or name
+            continue
+        if key in seen and len(key) > 30:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return kept, author

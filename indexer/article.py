@@ -30,9 +30,24 @@ class Article:
         """Fields in SPEC order, ready for JSON."""
         data = asdict(self)
         order = [
-            "id", "path", "url", "title", "title_source", "date", "date_precision",
-            "date_source", "date_text", "place", "source", "author", "language",
-            "countries", "country_mentions", "topics", "body", "checksum",
+            "id",
+            "path",
+            "url",
+            "title",
+            "title_source",
+            "date",
+            "date_precision",
+            "date_source",
+            "date_text",
+            "place",
+            "source",
+            "author",
+            "language",
+            "countries",
+            "country_mentions",
+            "topics",
+            "body",
+            "checksum",
         ]
         return {key: data[key] for key in order}
 

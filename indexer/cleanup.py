@@ -7,25 +7,30 @@ import re
 from indexer.gazetteer import fold
 
 # Lines that are page furniture, not article text (matched on the whole stripped line).
-BOILERPLATE = [re.compile(p, re.I) for p in (
-    r"comments?\s*\(\d+\)",
-    r"\d+\s+comments?",
-    r"follow (the author|us|him|her)\b.{0,80}",
-    r"(share|tweet|print|email|e-mail)( (this|on|the) (article|story|page|facebook|twitter|x))?",
-    r"(share|share this|share on)\s*[:|]?\s*(facebook|twitter|x|linkedin|whatsapp|telegram|"
-    r"e-?mail|[\s,|/])+",
-    r"(subscribe|sign up)\b.{0,60}(newsletter|channel|updates|telegram)\W*",
-    r"(read more|related( articles| news| stories)?|see also|advertisement)\s*:?",
-    r"(photo|image|source)\s*:\s*\S.{0,60}",
-    r"(tags?|keywords)\s*:.{0,120}",
-    r"all rights reserved\.?.{0,80}",
-    r"©.{0,100}",
-)]
+BOILERPLATE = [
+    re.compile(p, re.I)
+    for p in (
+        r"comments?\s*\(\d+\)",
+        r"\d+\s+comments?",
+        r"follow (the author|us|him|her)\b.{0,80}",
+        r"(share|tweet|print|email|e-mail)"
+        r"( (this|on|the) (article|story|page|facebook|twitter|x))?",
+        r"(share|share this|share on)\s*[:|]?\s*(facebook|twitter|x|linkedin|whatsapp|telegram|"
+        r"e-?mail|[\s,|/])+",
+        r"(subscribe|sign up)\b.{0,60}(newsletter|channel|updates|telegram)\W*",
+        r"(read more|related( articles| news| stories)?|see also|advertisement)\s*:?",
+        r"(photo|image|source)\s*:\s*\S.{0,60}",
+        r"(tags?|keywords)\s*:.{0,120}",
+        r"all rights reserved\.?.{0,80}",
+        r"©.{0,100}",
+    )
+]
 # A photo caption marker that repeats the title: "<title> -0", "<title> - 1".
 _CAPTION_SUFFIX = re.compile(r"\s+-\s?\d{1,2}$")
 AUTHOR_RE = re.compile(
     r"^(?:by|written by|author:|reporting by|autor:|автор:)\s+"
-    r"(?P<name>[^\W\d_][\w.'’ -]{0,60})$", re.I
+    r"(?P<name>[^\W\d_][\w.'’ -]{0,60})$",
+    re.I,
 )
 
 

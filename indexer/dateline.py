@@ -60,6 +60,10 @@ def parse_dateline(line: str) -> Dateline | None:
     elif match["sep"] == ".":
         return None  # "Place. Sentence" is too weak without a date
     return Dateline(
-        place=_tidy_place(place), source=source.strip() if source else None, date=found,
-        date_text=date_text, rest=match["rest"].strip(), length=match.start("rest"),
+        place=_tidy_place(place),
+        source=source.strip() if source else None,
+        date=found,
+        date_text=date_text,
+        rest=match["rest"].strip(),
+        length=match.start("rest"),
     )

@@ -15,29 +15,97 @@ from indexer.gazetteer import fold
 # Month names by language (folded: lower case, no accents), one table a language.
 MONTHS = {
     # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
     # Russian (genitive, as in dates, and nominative)
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
-    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
-    "январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7,
-    "август": 8, "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12,
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
+    "январь": 1,
+    "февраль": 2,
+    "март": 3,
+    "апрель": 4,
+    "май": 5,
+    "июнь": 6,
+    "июль": 7,
+    "август": 8,
+    "сентябрь": 9,
+    "октябрь": 10,
+    "ноябрь": 11,
+    "декабрь": 12,
     # Turkish (folded)
-    "ocak": 1, "subat": 2, "mart": 3, "nisan": 4, "mayis": 5, "haziran": 6, "temmuz": 7,
-    "agustos": 8, "eylul": 9, "ekim": 10, "kasim": 11, "aralik": 12,
+    "ocak": 1,
+    "subat": 2,
+    "mart": 3,
+    "nisan": 4,
+    "mayis": 5,
+    "haziran": 6,
+    "temmuz": 7,
+    "agustos": 8,
+    "eylul": 9,
+    "ekim": 10,
+    "kasim": 11,
+    "aralik": 12,
     # Hungarian (folded)
-    "januar": 1, "februar": 2, "marcius": 3, "aprilis": 4, "majus": 5, "junius": 6,
-    "julius": 7, "augusztus": 8, "szeptember": 9, "oktober": 10,
+    "januar": 1,
+    "februar": 2,
+    "marcius": 3,
+    "aprilis": 4,
+    "majus": 5,
+    "junius": 6,
+    "julius": 7,
+    "augusztus": 8,
+    "szeptember": 9,
+    "oktober": 10,
 }
 # Vietnamese weekdays (folded) -> Python weekday(), Monday = 0.
 VI_WEEKDAYS = {
-    "thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5,
+    "thu hai": 0,
+    "thu ba": 1,
+    "thu tu": 2,
+    "thu nam": 3,
+    "thu sau": 4,
+    "thu bay": 5,
     "chu nhat": 6,
 }
 EN_WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
     "sunday": 6,
 }
 
@@ -46,11 +114,14 @@ _DASH = r"[-–—‒]"
 _TIME = r"(?:[T,\s]+(?P<hh>[01]?\d|2[0-3])[:h](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?"
 
 # Patterns over folded text. Each names its groups y, m (number or name: mn), d.
-ISO_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>0?[1-9]|1[0-2])-(?P<d>[0-3]?\d)(?!\d)"
-                    + _TIME)
+ISO_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>0?[1-9]|1[0-2])-(?P<d>[0-3]?\d)(?!\d)" + _TIME
+)
 COMPACT_RE = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>[0-3]\d)$")
-NUMERIC_RE = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>(?:19|20)\d\d)"
-                        r"(?![\d])" + _TIME)
+NUMERIC_RE = re.compile(
+    r"(?<![\d.])(?P<a>[0-3]?\d)[/.](?P<b>[01]?\d)[/.](?P<y>(?:19|20)\d\d)"
+    r"(?![\d])" + _TIME
+)
 DAY_MONTH_YEAR_RE = re.compile(
     rf"(?<!\w)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*{_DASH}\s*[0-3]?\d)?\.?\s+(?:of\s+)?"
     rf"(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME
@@ -205,9 +276,16 @@ def partial_dates(text: str) -> list[tuple[int, int, str]]:
         for match in pattern.finditer(folded):
             if not 1 <= int(match["d"]) <= 31:
                 continue
-            out.append((match.start(), MONTHS[match["mn"]], int(match["d"]),
-                        text[match.start() : match.end()] if len(folded) == len(text)
-                        else match.group(0)))
+            out.append(
+                (
+                    match.start(),
+                    MONTHS[match["mn"]],
+                    int(match["d"]),
+                    text[match.start() : match.end()]
+                    if len(folded) == len(text)
+                    else match.group(0),
+                )
+            )
     return [(m, d, t) for _, m, d, t in sorted(out)]
 
 
@@ -230,5 +308,8 @@ def infer_year(month: int, day: int, text: str) -> date | None:
 def plausible(found: FoundDate, today: date | None = None) -> bool:
     """Publication dates lie between 1900 and a day after today."""
     today = today or date.today()
-    return datetime(1900, 1, 1) <= found.value <= datetime.combine(today, datetime.min.time()) + \
-        timedelta(days=2)
+    return (
+        datetime(1900, 1, 1)
+        <= found.value
+        <= datetime.combine(today, datetime.min.time()) + timedelta(days=2)
+    )

@@ -12,10 +12,26 @@ from importlib import resources
 import pycountry
 
 # Letters that NFKD does not take apart (Turkish dotless i, Polish l, Vietnamese d...).
-_FOLD_MAP = str.maketrans({
-    "ı": "i", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss",
-    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "’": "'", "ʼ": "'",
-})
+_FOLD_MAP = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "ð": "d",
+        "’": "'",
+        "ʼ": "'",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -37,8 +53,11 @@ def _data() -> dict:
 def _iso_names() -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for country in pycountry.countries:
-        forms = {country.name, getattr(country, "common_name", None),
-                 getattr(country, "official_name", None)}
+        forms = {
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        }
         names.setdefault(country.alpha_2, set()).update(
             f for f in forms if f and "," not in f and "(" not in f
         )
@@ -111,11 +130,24 @@ def count_mentions(text: str) -> Counter:
 def country_name(code: str) -> str:
     """The short English name users expect (``Vietnam``, not ``Viet Nam``)."""
     common = {
-        "VN": "Vietnam", "TR": "Turkey", "RU": "Russia", "KR": "South Korea",
-        "KP": "North Korea", "IR": "Iran", "SY": "Syria", "GB": "United Kingdom",
-        "US": "United States", "LA": "Laos", "MD": "Moldova", "TW": "Taiwan",
-        "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "CD": "DR Congo",
-        "PS": "Palestine", "CZ": "Czechia",
+        "VN": "Vietnam",
+        "TR": "Turkey",
+        "RU": "Russia",
+        "KR": "South Korea",
+        "KP": "North Korea",
+        "IR": "Iran",
+        "SY": "Syria",
+        "GB": "United Kingdom",
+        "US": "United States",
+        "LA": "Laos",
+        "MD": "Moldova",
+        "TW": "Taiwan",
+        "BO": "Bolivia",
+        "VE": "Venezuela",
+        "TZ": "Tanzania",
+        "CD": "DR Congo",
+        "PS": "Palestine",
+        "CZ": "Czechia",
     }
     if code in common:
         return common[code]

@@ -11,8 +11,21 @@ from indexer.article import Skip
 
 # Elements that never hold article text.
 _DROP_TAGS = [
-    "script", "style", "noscript", "template", "svg", "nav", "footer", "header", "aside",
-    "form", "button", "iframe", "select", "figure", "figcaption",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "form",
+    "button",
+    "iframe",
+    "select",
+    "figure",
+    "figcaption",
 ]
 # class/id words of boxes around the article (share bars, related links, cookie banners...).
 _CHROME = re.compile(
@@ -27,9 +40,11 @@ _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find(
-            "meta", attrs={"name": name}
-        ) or soup.find("meta", attrs={"itemprop": name})
+        tag = (
+            soup.find("meta", attrs={"property": name})
+            or soup.find("meta", attrs={"name": name})
+            or soup.find("meta", attrs={"itemprop": name})
+        )
         if tag and tag.get("content", "").strip():
             return tag["content"].strip()
     return None
@@ -69,8 +84,16 @@ def title_from_html(soup: BeautifulSoup) -> str | None:
 def date_from_html(soup: BeautifulSoup, ld: list[dict]) -> str | None:
     """Meta published time, then JSON-LD datePublished, then the first <time datetime>."""
     meta = _meta(
-        soup, "article:published_time", "og:published_time", "datePublished",
-        "pubdate", "publishdate", "date", "dc.date", "DC.date.issued", "sailthru.date",
+        soup,
+        "article:published_time",
+        "og:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "date",
+        "dc.date",
+        "DC.date.issued",
+        "sailthru.date",
     )
     if meta:
         return meta
@@ -130,5 +153,11 @@ def read_html(path: str, text: str):
         paragraphs = paragraphs[1:]
     if not paragraphs:
         raise Skip("HTML page has no article text")
-    return Draft(path=path, key=path, text="\n".join(paragraphs), given=given,
-                 given_from="html", first_line_may_be_title="title" not in given)
+    return Draft(
+        path=path,
+        key=path,
+        text="\n".join(paragraphs),
+        given=given,
+        given_from="html",
+        first_line_may_be_title="title" not in given,
+    )

@@ -36,8 +36,12 @@ MAX_HEADER_LINES = 3
 def article_id(key: str) -> str:
     """Stable, URL-safe id: a slug of the file name plus a hash of its path (and record)."""
     stem = Path(key.split("#", 1)[0]).stem
-    slug = _SLUG.sub("-", unicodedata.normalize("NFKD", stem).encode("ascii", "ignore")
-                     .decode().lower()).strip("-")[:40] or "article"
+    slug = (
+        _SLUG.sub(
+            "-", unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+        ).strip("-")[:40]
+        or "article"
+    )
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}"
 
@@ -50,8 +54,9 @@ def _checksum(article: Article) -> str:
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
-def _split_title(draft: Draft, paragraphs: list[str]) -> tuple[str | None, str | None,
-                                                                 Dateline | None, str]:
+def _split_title(
+    draft: Draft, paragraphs: list[str]
+) -> tuple[str | None, str | None, Dateline | None, str]:
     """(title, title_source, dateline of the title line, the consumed title line)."""
     given = draft.given.get("title")
     if isinstance(given, str) and given.strip():
@@ -86,8 +91,9 @@ def _header_lines(paragraphs: list[str]) -> tuple[FoundDate | None, str | None]:
     return found, author
 
 
-def _date(draft: Draft, header: FoundDate | None, dateline: Dateline | None, lead: str,
-          full_text: str) -> tuple[FoundDate | None, str | None, str | None]:
+def _date(
+    draft: Draft, header: FoundDate | None, dateline: Dateline | None, lead: str, full_text: str
+) -> tuple[FoundDate | None, str | None, str | None]:
     """(date, source, text) by the cascade: stated, header, dateline, lead event, partial."""
     stated = draft.given.get("date")
     if isinstance(stated, str) and (found := parse_stated(stated)) and plausible(found):
@@ -115,13 +121,15 @@ def _date(draft: Draft, header: FoundDate | None, dateline: Dateline | None, lea
 def _countries(title: str, body: str, dateline_text: str) -> tuple[list[str], dict[str, int]]:
     """Parties by SPEC's rule, and every mention counted (dateline included)."""
     title_counts = count_mentions(title)
-    outside = count_mentions(body[len(dateline_text):] if body.startswith(dateline_text)
-                             else body)
+    outside = count_mentions(body[len(dateline_text) :] if body.startswith(dateline_text) else body)
     in_dateline = count_mentions(dateline_text)
     mentions = Counter(title_counts) + outside + in_dateline
     named_outside = set(title_counts) | set(outside)
-    parties = {c for c in named_outside
-               if title_counts[c] > 0 or outside[c] >= 2 or len(named_outside) == 1}
+    parties = {
+        c
+        for c in named_outside
+        if title_counts[c] > 0 or outside[c] >= 2 or len(named_outside) == 1
+    }
     return sorted(parties), dict(sorted(mentions.items()))
 
 
@@ -147,13 +155,17 @@ def normalize_draft(draft: Draft) -> Article:
     if not body.strip():
         raise Skip("no article text after cleaning")
     full_text = "\n".join([title_line, body])
-    date, date_source, date_text = _date(draft, header_date, dateline,
-                                         lead_rest if title_dateline is None else lead,
-                                         full_text)
-    dateline_text = title_line[: title_dateline.length] if title_dateline else (
-        lead[: dateline.length] if dateline else "")
-    countries, mentions = _countries(title, body if not title_dateline else body,
-                                     "" if title_dateline else dateline_text)
+    date, date_source, date_text = _date(
+        draft, header_date, dateline, lead_rest if title_dateline is None else lead, full_text
+    )
+    dateline_text = (
+        title_line[: title_dateline.length]
+        if title_dateline
+        else (lead[: dateline.length] if dateline else "")
+    )
+    countries, mentions = _countries(
+        title, body if not title_dateline else body, "" if title_dateline else dateline_text
+    )
     if title_dateline:
         mentions = dict(sorted((Counter(mentions) + count_mentions(dateline_text)).items()))
     given = draft.given
@@ -173,7 +185,8 @@ def normalize_draft(draft: Draft) -> Article:
         source=(given.get("source") if isinstance(given.get("source"), str) else None)
         or (dateline.source if dateline else None),
         author=(given.get("author") if isinstance(given.get("author"), str) else None)
-        or author or body_author,
+        or author
+        or body_author,
         language=(language or detect_language(title + "\n" + body)).lower(),
         countries=_given_list(given.get("countries"), is_country_code) or countries,
         country_mentions=mentions,

@@ -20,7 +20,15 @@ SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
 # Keys an input may state; front matter and JSON use the same names.
 GIVEN_KEYS = {
-    "title", "date", "url", "source", "language", "countries", "topics", "id", "author",
+    "title",
+    "date",
+    "url",
+    "source",
+    "language",
+    "countries",
+    "topics",
+    "id",
+    "author",
 }
 
 
@@ -126,8 +134,14 @@ def _json_record(path: str, key: str, obj) -> Draft:
             raise Skip(f"JSON article's '{k}' is not a string")
     if "id" in given:
         key = f"{path}#{given['id']}"
-    return Draft(path=path, key=key, text=body, given=given, given_from="json",
-                 first_line_may_be_title="title" not in given)
+    return Draft(
+        path=path,
+        key=key,
+        text=body,
+        given=given,
+        given_from="json",
+        first_line_may_be_title="title" not in given,
+    )
 
 
 def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
@@ -145,8 +159,10 @@ def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
         except json.JSONDecodeError as exc:
             raise Skip(f"not JSON ({exc.msg} at line {exc.lineno})") from None
         items = data if isinstance(data, list) else [data]
-        records = [(path if len(items) == 1 else f"{path}#{n}", obj)
-                   for n, obj in enumerate(items, start=1)]
+        records = [
+            (path if len(items) == 1 else f"{path}#{n}", obj)
+            for n, obj in enumerate(items, start=1)
+        ]
     if not records:
         raise Skip("JSON holds no article")
     return [_json_record(path, key, obj) for key, obj in records]

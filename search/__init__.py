@@ -1,0 +1,1 @@
+"""Whoosh schema, query parsing, filters, facets, highlights: the index -> plain results."""

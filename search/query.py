@@ -102,7 +102,7 @@ def _bound(q: query.Query) -> query.Query:
     """Cap fuzzy edits, ask fuzzy terms for a prefix, keep only the fields we allow."""
     if isinstance(q, query.FuzzyTerm):
         q.maxdist = min(max(q.maxdist, 1), MAX_FUZZY_EDITS)
-        q.prefixlength = max(q.prefixlength, 1)
+        q.prefixlength = min(max(q.prefixlength, 1), max(len(q.text) - 1, 0))
         q.text = fold(q.text)
     if isinstance(q, query.Wildcard) and not isinstance(q, query.Prefix):
         return query.NullQuery

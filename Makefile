@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install install-test index clean
+.PHONY: run test lint soak install install-test index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ run: index
 
 test: install-test
 	$(BIN)/python -m pytest -q
+
+soak: install-test  ## long reliability runs: crash trials over thousands of real articles, 60 s load
+	DIPSEARCH_SOAK=1 $(BIN)/python -m pytest -q -s tests/reliability
 
 lint: install-test
 	$(BIN)/ruff check .

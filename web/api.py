@@ -1,11 +1,13 @@
-"""JSON API: /api/search and /api/articles/<id> (SPEC "HTTP")."""
+"""JSON API: /api/search, /api/articles/<id> and the OpenAPI document (SPEC "HTTP")."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from search.request import BadRequest, parse_request
+from search.request import BadRequest
 from web.app import engine, error_response
+from web.context import MAX_QUERY_CHARS, run_search
+from web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -13,15 +15,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def api_search():
     try:
-        req = parse_request(request.args.to_dict(flat=False))
+        _, result = run_search(request.args)
     except BadRequest as exc:
         return error_response(400, exc.code, exc.message)
-    return jsonify(engine().search(req))
+    return jsonify(result)
 
 
 @bp.get("/articles/<article_id>")
 def api_article(article_id: str):
-    q = request.args.get("q", "")[:1000]
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
     article = engine().article(article_id, q=q or None)
     if article is None:
         abort(404, description=f"no article with id {article_id[:80]!r}")
@@ -29,3 +31,8 @@ def api_article(article_id: str):
         article.pop("title_html", None)
         article.pop("body_html", None)
     return jsonify(article)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(request.url_root.rstrip("/")))

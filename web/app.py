@@ -14,6 +14,7 @@ from search.engine import Engine
 from search.store import IndexMissing, index_dir
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MACHINE_ROUTES = ("/healthz", "/search.atom", "/opensearch.xml")
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -38,11 +39,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(country_name, "country_name")
     app.add_template_filter(topic_label, "topic_label")
 
-    from web import admin, api, pages
+    from web import admin, api, feeds, pages
+    from web.formatting import FILTERS
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(admin.bp)
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
+    for blueprint in (pages.bp, api.bp, admin.bp, feeds.bp):
+        app.register_blueprint(blueprint)
 
     @app.after_request
     def security_headers(response):
@@ -70,7 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """Errors of the API and of machine-read routes are JSON; pages get an HTML page."""
+    return request.path.startswith("/api/") or request.path in MACHINE_ROUTES
 
 
 def error_response(status: int, code: str, message: str):

@@ -39,5 +39,10 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Accuracy and speed of the indexer on ../shared/corpora (docs/accuracy.md); takes minutes.
+CORPORA ?= ../shared/corpora
+accuracy: install
+	$(BIN)/python -m indexer.evaluate $(CORPORA)
+
 clean:
 	rm -rf var .pytest_cache

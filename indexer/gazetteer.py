@@ -164,3 +164,12 @@ def is_country_code(code: str) -> bool:
 def equivalence_groups() -> list[list[str]]:
     """Spellings the search treats as one word, e.g. Vietnam / Viet Nam / Việt Nam."""
     return [list(group) for group in _data()["equivalents"]]
+
+
+def place_country(place: str) -> str | None:
+    """The country of a dateline place (``Tashkent, Uzbekistan`` -> ``UZ``), or None."""
+    for part in reversed([p for p in place.split(",") if p.strip()]):
+        codes = [code for _, _, code in find_mentions(part)]
+        if codes:
+            return codes[-1]
+    return None

@@ -1,0 +1,1 @@
+"""Benchmarks and relevance evaluation (not shipped in the wheel)."""

@@ -177,7 +177,9 @@ def _pager(total: int, req: SearchRequest, pairs: list[tuple[str, str]], base: s
     window = range(max(1, req.page - 2), min(pages, req.page + 2) + 1)
     return {
         "pages": pages,
-        "prev": url_with(base, pairs, page=req.page - 1) if req.page > 1 else None,
+        "prev": url_with(base, pairs, page=req.page - 1 if req.page > 2 else None)
+        if req.page > 1
+        else None,
         "next": url_with(base, pairs, page=req.page + 1) if req.page < pages else None,
         "first": url_with(base, pairs) if window.start > 1 else None,
         "last": url_with(base, pairs, page=pages) if window.stop <= pages else None,

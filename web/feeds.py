@@ -32,7 +32,8 @@ def atom_feed():
     except BadRequest as exc:
         return error_response(400, exc.code, exc.message)
     root = request.url_root.rstrip("/")
-    pairs = [(k, v) for k, v in request_params(req) if k != "sort"]
+    implied = {"sort", *overrides}  # set by the feed, not by the reader's URL
+    pairs = [(k, v) for k, v in request_params(req) if k not in implied]
     fallback = _index_time()
     entries = [
         {**hit, "updated": _rfc3339(hit["date"]) or fallback, "url": f"{root}/articles/{hit['id']}"}

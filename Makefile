@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint soak install install-test index clean
+.PHONY: run test lint soak install install-test install-bench relevance index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,16 @@ lint: install-test
 CORPORA ?= ../shared/corpora
 accuracy: install
 	$(BIN)/python -m indexer.evaluate $(CORPORA)
+
+# The benchmark extra: the peers diplosearch is compared with (SQLite FTS5 needs nothing).
+$(VENV)/.installed-bench: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+install-bench: $(VENV)/.installed-bench
+
+# MAP, nDCG@10, P@10 on Cranfield and CISI vs SQLite FTS5 and Tantivy (docs/benchmarks.md).
+relevance: install-bench
+	$(BIN)/python -m bench.relevance --corpora $(CORPORA)
 
 clean:
 	rm -rf var .pytest_cache

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 from indexer.dates import FoundDate, find_first_complete, partial_dates
-from indexer.gazetteer import find_mentions
+from indexer.gazetteer import find_mentions, place_country
 
-_NAME = r"[^\W\d_][^\W\d_'’.\-]*(?:[ '’.\-][^\W\d_][^\W\d_'’.\-]*){0,3}"
+# A place name of up to four words; a part may be an abbreviation ("Ark.", "N.Y.").
+_NAME = r"[^\W\d_][^\W\d_'’.\-]*(?:[ '’.\-][^\W\d_][^\W\d_'’.\-]*){0,3}\.?"
 DATELINE_RE = re.compile(
-    rf"^(?P<place>{_NAME}(?:,\s*{_NAME})?)"
+    rf"^(?P<place>{_NAME}(?:,\s*{_NAME}){{0,2}})"
     r"(?:\s*\((?P<source>[^()]{2,60})\))?"
     r"(?:,\s*(?P<date>[^\W_][\w ,]{2,28}?))?"
     r"\s*(?P<sep>—|–|--|\s-|\.|:)\s+(?P<rest>\S.*)$",
@@ -41,8 +42,8 @@ def parse_dateline(line: str) -> Dateline | None:
     place, source, date_part = match["place"], match["source"], match["date"]
     first = place.split(",")[0].strip()
     shouting = first.isupper() and len(first) > 2
-    known_place = bool(find_mentions(place))
-    if not (shouting or source or known_place):
+    known_place = bool(find_mentions(place)) or place_country(place) is not None
+    if not (shouting or source or known_place or date_part):
         return None
     if not (shouting or all(w[0].isupper() for w in place.replace(",", " ").split())):
         return None

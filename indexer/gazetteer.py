@@ -1,11 +1,26 @@
-"""Country names in many languages -> ISO codes, compiled once into regular expressions."""
+"""Country names in many languages -> ISO codes, compiled once into one regular expression.
+
+Names come from pycountry (English names and the translations it ships for Vietnamese,
+Russian, Turkish and Hungarian) and from ``data/countries.json`` (short names, demonyms,
+capitals, inflected forms). Matching is on folded text (no accents, lower case) with a
+trie-shaped pattern, so one pass over an article finds every name, longest first:
+
+- a form written with a capital in the data must start with a capital in the text, so
+  the bird "turkey" is not Turkey (all-caps text still matches);
+- a trailing ``*`` in the data allows any word ending (Russian and Hungarian inflections);
+- ``case_sensitive`` forms match exactly as written (``US`` is not "us", ``Lào`` not "lao");
+- ``not_countries`` are names that contain a country's name but are not it (New Mexico);
+- ``places`` (cities, states) only say which country a dateline's place is in.
+"""
 
 from __future__ import annotations
 
+import gettext
 import json
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -32,6 +47,22 @@ _FOLD_MAP = str.maketrans(
         "ʼ": "'",
     }
 )
+LANGUAGES = ("en", "vi", "ru", "tr", "hu")  # name tables in data/countries.json
+_WORD = re.compile(r"\w+")
+_SEPARATOR = r"(?:[\s'.\-]{1,3})"  # between the words of a name: "Viet Nam", "Mát-xcơ-va"
+
+
+class _FoldTable(dict):
+    """ord -> folded text for ``str.translate``, filled on first sight of a character."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(_FOLD_MAP))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -39,9 +70,9 @@ def fold(text: str) -> str:
 
     ``İstanbul`` -> ``istanbul``, ``Việt Nam`` -> ``viet nam``, ``Szijjártó`` -> ``szijjarto``.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD_MAP))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.lower()
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE).lower()
 
 
 @lru_cache(maxsize=1)
@@ -50,81 +81,209 @@ def _data() -> dict:
         return json.load(f)
 
 
-def _iso_names() -> dict[str, set[str]]:
-    names: dict[str, set[str]] = {}
-    for country in pycountry.countries:
-        forms = {
-            country.name,
-            getattr(country, "common_name", None),
-            getattr(country, "official_name", None),
-        }
-        names.setdefault(country.alpha_2, set()).update(
-            f for f in forms if f and "," not in f and "(" not in f
-        )
-    return names
+# --- the name table -------------------------------------------------------------------
 
 
-def _pattern(forms: list[str], flags: int = 0) -> re.Pattern:
-    """One alternation, longest forms first, whole words only; `x*` allows any ending."""
-    parts = []
-    for form in sorted(set(forms), key=len, reverse=True):
-        stem = re.escape(form.rstrip("*")).replace(r"\ ", r"\s+")
-        parts.append(stem + (r"\w*" if form.endswith("*") else ""))
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", flags)
+@dataclass(frozen=True)
+class _Name:
+    code: str | None  # None for a blocker (a place that only contains a country's name)
+    capital: bool  # must start with a capital letter in the text
+
+
+def _key(form: str) -> str:
+    """A name's folded words joined by single spaces: the key matches are looked up by."""
+    return " ".join(_WORD.findall(fold(form)))
+
+
+def _pycountry_forms() -> dict[str, dict[str, set[str]]]:
+    """{language: {code: names}} from pycountry's ISO names and their translations."""
+    forms: dict[str, dict[str, set[str]]] = {}
+    for lang in LANGUAGES:
+        try:
+            translate = (
+                gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext
+                if lang != "en"
+                else str
+            )
+        except OSError:
+            continue
+        table = forms.setdefault(lang, {})
+        for country in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                if value := getattr(country, attr, None):
+                    name = translate(value)
+                    if "," not in name and "(" not in name:
+                        table.setdefault(country.alpha_2, set()).add(name)
+    return forms
+
+
+def _inflected(lang: str, name: str) -> str:
+    """Hungarian and Russian attach case endings: ``Magyarországon``, ``Германии``."""
+    if " " in name or "*" in name or len(name) < 6:
+        return name
+    if lang == "hu":
+        return name + "*"
+    if lang == "ru" and name.endswith(("ия", "ая")):
+        return name[:-1] + "*"
+    return name
+
+
+def _all_forms() -> list[tuple[str, str | None]]:
+    """(form as written, code) for every name, data tables last so they win."""
+    data = _data()
+    # Places first, as blockers: "British Columbia" is no mention of Britain. Country
+    # names and capitals below override them.
+    pairs: list[tuple[str, str | None]] = [
+        (name, None) for names in data.get("places", {}).values() for name in names
+    ]
+    for lang, table in _pycountry_forms().items():
+        for code, names in table.items():
+            pairs.extend((_inflected(lang, name), code) for name in names)
+    for lang in LANGUAGES:
+        for code, names in data.get(lang, {}).items():
+            pairs.extend((name, code) for name in names)
+    pairs.extend((name, None) for name in data.get("not_countries", []))
+    return pairs
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    pattern: re.Pattern  # folded names
+    exact: dict[str, _Name]  # folded key -> name
+    prefixes: dict[str, list[tuple[str, _Name]]]  # first 3 letters -> (prefix key, name)
+    cased_pattern: re.Pattern | None
+    cased: dict[str, str]  # form as written -> code
+
+
+def _trie_pattern(keys: list[str]) -> str:
+    """One regular expression branching letter by letter (fast on ~3,000 names)."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key.rstrip("*"):
+            node = node.setdefault(ch, {})
+        node["*" if key.endswith("*") else ""] = {}
+    return _trie_branch(trie)
+
+
+def _trie_branch(node: dict) -> str:
+    branches = []
+    for ch in sorted(k for k in node if k not in ("", "*")):
+        step = _SEPARATOR if ch == " " else re.escape(ch)
+        branches.append(step + _trie_branch(node[ch]))
+    if "*" in node:
+        branches.append(r"\w*")
+    if "" in node:
+        branches.append("")
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _add(table: dict, key: str, name: _Name) -> None:
+    """Later entries override earlier ones; a lower-case form lifts the capital rule."""
+    old = table.get(key)
+    if old is not None and old.code == name.code:
+        name = _Name(name.code, old.capital and name.capital)
+    table[key] = name
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern, dict, re.Pattern, dict, list]:
-    data = _data()
-    folded: dict[str, str] = {}
-    prefixes: list[tuple[str, str]] = []
-    for code, names in _iso_names().items():
-        for name in names:
-            folded.setdefault(fold(name), code)
-    for lang in ("en", "vi", "ru", "tr", "hu"):
-        for code, names in data.get(lang, {}).items():
-            for name in names:
-                key = fold(name)
-                if key.endswith("*"):
-                    prefixes.append((key[:-1], code))
-                folded[key] = code
-    exact = {name: code for code, names in data["case_sensitive"].items() for name in names}
-    prefixes.sort(key=lambda p: len(p[0]), reverse=True)
-    return (_pattern(list(folded)), folded, _pattern(list(exact)), exact, prefixes)
+def _compiled() -> _Compiled:
+    exact: dict[str, _Name] = {}
+    prefix_table: dict[str, _Name] = {}
+    for form, code in _all_forms():
+        key = _key(form)
+        if not key:
+            continue
+        name = _Name(code, form[:1].isupper())
+        _add(prefix_table if form.endswith("*") else exact, key, name)
+    prefixes: dict[str, list[tuple[str, _Name]]] = {}
+    for key, name in sorted(prefix_table.items(), key=lambda kv: -len(kv[0])):
+        prefixes.setdefault(key[:3], []).append((key, name))
+    keys = list(exact) + [key + "*" for key in prefix_table]
+    pattern = re.compile(r"(?<![\w@])(?<!\w\.)" + _trie_pattern(keys) + r"(?!\w)")
+    cased = {form: code for code, forms in _data()["case_sensitive"].items() for form in forms}
+    cased_pattern = None
+    if cased:
+        alternation = "|".join(re.escape(f) for f in sorted(cased, key=len, reverse=True))
+        cased_pattern = re.compile(rf"(?<![\w@])(?<!\w\.)(?:{alternation})(?!\w)")
+    return _Compiled(pattern, exact, prefixes, cased_pattern, cased)
 
 
-def _code_for(folded_match: str, table: dict, prefixes: list) -> str | None:
-    key = " ".join(folded_match.split())
-    if key in table:
-        return table[key]
-    for prefix, code in prefixes:
+def _lookup(matched: str, compiled: _Compiled) -> _Name | None:
+    key = " ".join(_WORD.findall(matched))
+    if (name := compiled.exact.get(key)) is not None:
+        return name
+    for prefix, name in compiled.prefixes.get(key[:3], ()):
         if key.startswith(prefix):
-            return code
+            return name
     return None
 
 
+# --- public API -------------------------------------------------------------------------
+
+
 def find_mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, ISO code) for every country name in text, positions in the folded text."""
-    pattern, table, exact_pattern, exact, prefixes = _compiled()
+    """(start, end, ISO code) for every country name in text, in order of appearance.
+
+    Positions are in the folded text (the same as in ``text`` unless folding changed
+    its length, as ``ß`` -> ``ss`` does).
+    """
+    compiled = _compiled()
+    text = unicodedata.normalize("NFC", text)
+    folded = fold(text)
+    aligned = len(folded) == len(text)
     found = []
-    folded_text = fold(text)
-    for match in pattern.finditer(folded_text):
-        code = _code_for(match.group(0), table, prefixes)
-        if code:
-            found.append((match.start(), match.end(), code))
-    if len(folded_text) == len(text):  # case-sensitive forms need aligned positions
-        taken = {(s, e) for s, e, _ in found}
-        for match in exact_pattern.finditer(text):
-            if (match.start(), match.end()) not in taken:
-                found.append((match.start(), match.end(), exact[match.group(0)]))
-    else:
-        for match in exact_pattern.finditer(text):
-            found.append((-1, -1, exact[match.group(0)]))
+    taken: set[int] = set()
+    for match in compiled.pattern.finditer(folded):
+        name = _lookup(match.group(0), compiled)
+        if name is None:
+            continue
+        start, end = match.span()
+        if name.capital and aligned and not text[start].isupper():
+            continue
+        taken.update(range(start, end))
+        if name.code is not None:
+            found.append((start, end, name.code))
+    if compiled.cased_pattern is not None:
+        for match in compiled.cased_pattern.finditer(text):
+            start, end = match.span()
+            if aligned and (start in taken or end - 1 in taken):
+                continue
+            found.append((start, end, compiled.cased[match.group(0)]))
+    found.sort()
     return found
 
 
 def count_mentions(text: str) -> Counter:
     return Counter(code for _, _, code in find_mentions(text))
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, str]:
+    """Folded place name -> code: cities and states from the data, US states from
+    pycountry; a name two countries share is left out."""
+    owners: dict[str, set[str]] = {}
+    for code, names in _data().get("places", {}).items():
+        for name in names:
+            owners.setdefault(_key(name), set()).add(code)
+    for sub in pycountry.subdivisions.get(country_code="US") or []:
+        if sub.type == "State":
+            owners.setdefault(_key(sub.name), set()).add("US")
+    return {key: codes.pop() for key, codes in owners.items() if len(codes) == 1}
+
+
+def place_country(place: str) -> str | None:
+    """The country of a dateline place (``Tashkent, Uzbekistan`` -> ``UZ``,
+    ``ROCHESTER, N.Y.`` -> ``US``), or None. The last part that names one decides."""
+    for part in reversed([p.strip() for p in place.split(",") if p.strip()]):
+        codes = [code for _, _, code in find_mentions(part)]
+        if codes:
+            return codes[-1]
+        if code := _places().get(_key(part)):
+            return code
+    return None
 
 
 def country_name(code: str) -> str:
@@ -164,12 +323,3 @@ def is_country_code(code: str) -> bool:
 def equivalence_groups() -> list[list[str]]:
     """Spellings the search treats as one word, e.g. Vietnam / Viet Nam / Việt Nam."""
     return [list(group) for group in _data()["equivalents"]]
-
-
-def place_country(place: str) -> str | None:
-    """The country of a dateline place (``Tashkent, Uzbekistan`` -> ``UZ``), or None."""
-    for part in reversed([p for p in place.split(",") if p.strip()]):
-        codes = [code for _, _, code in find_mentions(part)]
-        if codes:
-            return codes[-1]
-    return None

@@ -66,7 +66,10 @@ def _split_title(
         return None, None, None, ""
     first = paragraphs[0]
     dateline = parse_dateline(first)
-    if dateline and is_headline(dateline.rest):
+    # "BAKU, Azerbaijan, February 24. Hungary eyes…": a headline after a dated dateline.
+    # Without a date or source, "Hà Nội: …" or "Mỹ - …" is part of the headline itself.
+    dated = dateline and (dateline.date or dateline.date_text or dateline.source)
+    if dated and is_headline(dateline.rest):
         paragraphs.pop(0)
         return clean_title(dateline.rest), "first-line", dateline, first
     if is_headline(first):

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from indexer.pipeline import STATE_FILE
+from indexer.pipeline import STATE_FILE, index_paths
 from tests.conftest import SEEDS
 from web.app import create_app
 
@@ -21,19 +21,26 @@ fight drug trafficking together, the interior ministries of Kyrgyzstan and Tajik
 </article><script>alert(1)</script></body></html>"""
 
 
+def _env(base):
+    """A fresh index of the seeds, an uploads folder, and a client with the token set."""
+    sources = base / "articles"
+    shutil.copytree(SEEDS, sources)
+    index = base / "index"
+    index_paths(index, [sources], progress=False)
+    app = create_app({"INDEX": str(index), "ADMIN_TOKEN": TOKEN, "UPLOADS": str(base / "uploads")})
+    return app.test_client(), index, sources, base / "uploads"
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One index for the tests whose uploads do not disturb each other."""
+    return _env(tmp_path_factory.mktemp("admin"))
+
+
 @pytest.fixture()
 def env(tmp_path):
-    """A fresh index of the seeds, an uploads folder, and a client with the token set."""
-    sources = tmp_path / "articles"
-    shutil.copytree(SEEDS, sources)
-    from indexer.pipeline import index_paths
-
-    index = tmp_path / "index"
-    index_paths(index, [sources], progress=False)
-    app = create_app(
-        {"INDEX": str(index), "ADMIN_TOKEN": TOKEN, "UPLOADS": str(tmp_path / "uploads")}
-    )
-    return app.test_client(), index, sources, tmp_path / "uploads"
+    """An index of its own, for the tests that count articles or reindex."""
+    return _env(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -49,10 +56,10 @@ def env(tmp_path):
         (f"Bearer {TOKEN}", 201),
     ],
 )
-def test_the_bearer_token_must_match_exactly(env, header, status):
-    client, *_ = env
+def test_the_bearer_token_must_match_exactly(shared, header, status):
+    client, *_ = shared
     headers = {"Authorization": header} if header else {}
-    article = {"title": "Token check", "body": "Hungary and Vietnam met again."}
+    article = {"title": f"Token check {header}", "body": "Hungary and Vietnam met again."}
     response = client.post("/api/articles", json=article, headers=headers)
     assert response.status_code == status, response.get_json()
     if status == 401:
@@ -86,6 +93,16 @@ def test_a_json_article_is_searchable_at_once(env):
     assert client.get(f"/articles/{new_id}").status_code == 200
 
 
+def test_the_same_upload_twice_gives_the_same_id_and_a_200(env):
+    client, *_ = env
+    article = {"title": "Twice told", "body": "Laos and Cambodia held border talks."}
+    first = client.post("/api/articles", json=article, headers=AUTH)
+    second = client.post("/api/articles", json=article, headers=AUTH)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.get_json()["id"] == second.get_json()["id"]
+    assert client.get("/api/search?q=cambodia").get_json()["total"] == 1
+
+
 def test_a_list_of_json_articles_gives_every_id(env):
     client, *_ = env
     articles = [
@@ -98,8 +115,8 @@ def test_a_list_of_json_articles_gives_every_id(env):
     assert client.get("/api/search?q=mongolia").get_json()["total"] == 3
 
 
-def test_an_html_file_upload_is_normalized_and_indexed(env):
-    client, _, _, uploads = env
+def test_an_html_file_upload_is_normalized_and_indexed(shared):
+    client, _, _, uploads = shared
     data = {"file": (io.BytesIO(HTML_ARTICLE), "kg-tj.html")}
     response = client.post("/api/articles", data=data, headers=AUTH)
     assert response.status_code == 201, response.get_json()
@@ -120,8 +137,8 @@ def test_an_html_file_upload_is_normalized_and_indexed(env):
         ("bad.json", b"{not json", 422, "not_an_article"),
     ],
 )
-def test_files_that_are_not_articles_are_refused_with_a_reason(env, name, data, status, code):
-    client, *_ = env
+def test_files_that_are_not_articles_are_refused_with_a_reason(shared, name, data, status, code):
+    client, *_ = shared
     response = client.post("/api/articles", data={"file": (io.BytesIO(data), name)}, headers=AUTH)
     assert response.status_code == status, response.get_json()
     assert response.get_json()["error"]["code"] == code
@@ -136,16 +153,16 @@ def test_files_that_are_not_articles_are_refused_with_a_reason(env, name, data, 
         {},
     ],
 )
-def test_a_body_that_is_neither_json_nor_a_file_is_a_400(env, kwargs):
-    client, *_ = env
+def test_a_body_that_is_neither_json_nor_a_file_is_a_400(shared, kwargs):
+    client, *_ = shared
     response = client.post("/api/articles", headers=AUTH, **kwargs)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_body"
 
 
 @pytest.mark.parametrize("as_file", [True, False])
-def test_bodies_over_10_mb_are_a_json_413(env, as_file):
-    client, *_ = env
+def test_bodies_over_10_mb_are_a_json_413(shared, as_file):
+    client, *_ = shared
     big = b"a" * (10 * 1024 * 1024 + 1)
     if as_file:
         response = client.post(
@@ -194,8 +211,8 @@ def test_the_form_says_when_adding_is_off(seed_index):
     assert '<label for="token">' in html and '<label for="file">' in html
 
 
-def test_the_form_uploads_a_file_with_the_token(env):
-    client, *_ = env
+def test_the_form_uploads_a_file_with_the_token(shared):
+    client, *_ = shared
     assert "Adding articles is off" not in client.get("/admin").get_data(as_text=True)
     response = client.post(
         "/admin", data={"token": TOKEN, "file": (io.BytesIO(HTML_ARTICLE), "kg.html")}
@@ -218,15 +235,15 @@ def test_the_form_uploads_a_file_with_the_token(env):
         ),
     ],
 )
-def test_the_form_explains_what_went_wrong(env, data, status, message):
-    client, *_ = env
+def test_the_form_explains_what_went_wrong(shared, data, status, message):
+    client, *_ = shared
     response = client.post("/admin", data=data)
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
 
 
-def test_the_form_refuses_files_over_10_mb_with_a_page(env):
-    client, *_ = env
+def test_the_form_refuses_files_over_10_mb_with_a_page(shared):
+    client, *_ = shared
     big = io.BytesIO(b"a" * (10 * 1024 * 1024 + 1))
     response = client.post("/admin", data={"token": TOKEN, "file": (big, "big.txt")})
     assert response.status_code == 413

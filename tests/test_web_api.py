@@ -146,6 +146,7 @@ CASES = [
     ("get", "/api/articles/nope", {}, 404, "/api/articles/{id}"),
     ("post", "/api/articles", {"json": JSON_ARTICLE}, 401, "/api/articles"),
     ("post", "/api/articles", {"json": JSON_ARTICLE, "headers": TOKEN}, 201, "/api/articles"),
+    ("post", "/api/articles", {"json": JSON_ARTICLE, "headers": TOKEN}, 200, "/api/articles"),
     (
         "post",
         "/api/articles",

@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 from indexer.article import Skip
 from indexer.normalize import normalize_bytes
 from indexer.pipeline import NothingToIndex, WriterBusy, index_paths, read_state
-from indexer.readers import SUFFIXES
+from indexer.readers import SUFFIXES, display_path
 from web.app import error_response
 
 bp = Blueprint("admin", __name__)
@@ -50,8 +50,12 @@ class Refused(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _store_and_index(name: str, data: bytes) -> dict:
-    """Normalize (to refuse bad input before keeping it), save under uploads/, index it."""
+def _store_and_index(name: str, data: bytes) -> tuple[dict, bool]:
+    """Normalize (to refuse bad input before keeping it), save under uploads/, index it.
+
+    Returns the answer and whether anything was new. The ids are those the indexer gives
+    the stored file (its id depends on the path), whatever else the run also indexed.
+    """
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise Refused(
@@ -59,13 +63,15 @@ def _store_and_index(name: str, data: bytes) -> dict:
             "unsupported_type",
             f"file type {suffix or '(none)'!r} is not one of " + ", ".join(sorted(SUFFIXES)),
         )
-    try:
-        articles = normalize_bytes(name, data)
-    except Skip as exc:
-        raise Refused(422, "not_an_article", str(exc)) from None
     digest = hashlib.sha256(data).hexdigest()[:12]
     stem = secure_filename(Path(name).stem)[:60] or "article"
     target = _uploads() / f"{stem}-{digest}{suffix}"
+    try:
+        articles = normalize_bytes(display_path(target), data)
+    except Skip as exc:
+        raise Refused(422, "not_an_article", str(exc)) from None
+    if not articles:
+        raise Refused(422, "not_an_article", "no article in the file")
     target.write_bytes(data)
     try:
         summary = index_paths(
@@ -76,8 +82,10 @@ def _store_and_index(name: str, data: bytes) -> dict:
         )
     except WriterBusy as exc:
         raise Refused(409, "index_busy", str(exc)) from None
-    ids = summary.ids or [a.id for a in articles]
-    return {"id": ids[0], "ids": ids, "path": target.as_posix(), "summary": summary.as_dict()}
+    ids = list(dict.fromkeys(a.id for a in articles))
+    created = bool(set(ids) & set(summary.ids))
+    answer = {"id": ids[0], "ids": ids, "path": target.as_posix(), "summary": summary.as_dict()}
+    return answer, created
 
 
 @bp.post("/api/articles")
@@ -97,9 +105,10 @@ def add_article():
             )
         name, data = "api.json", json.dumps(payload, ensure_ascii=False).encode("utf-8")
     try:
-        return jsonify(_store_and_index(name, data)), 201
+        answer, created = _store_and_index(name, data)
     except Refused as exc:
         return error_response(exc.status, exc.code, exc.message)
+    return jsonify(answer), 201 if created else 200
 
 
 @bp.post("/api/reindex")
@@ -140,9 +149,12 @@ def admin_upload():
             "admin.html", message="Choose a file to upload.", enabled=enabled
         ), 400
     try:
-        added = _store_and_index(upload.filename, upload.read())
+        added, created = _store_and_index(upload.filename, upload.read())
     except Refused as exc:
         return render_template(
             "admin.html", message=f"Not added: {exc.message}", enabled=enabled
         ), exc.status
-    return render_template("admin.html", message="Added.", added=added, enabled=enabled), 201
+    message = "Added." if created else "This file was added before."
+    return render_template(
+        "admin.html", message=message, added=added, enabled=enabled
+    ), 201 if created else 200

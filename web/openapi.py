@@ -289,6 +289,7 @@ def _paths() -> dict:
                     },
                 },
                 "responses": {
+                    "200": _json(_ref("Added"), "the same file was added before: its ids"),
                     "201": _json(_ref("Added"), "indexed"),
                     "400": _error("neither a JSON article nor a file"),
                     **ADMIN_ERRORS,

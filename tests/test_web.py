@@ -180,6 +180,22 @@ def test_pages_link_forward_and_back_and_keep_the_filters(client):
     assert '<ol class="hits" start="3">' in client.get(next_url).get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "page, labels",
+    [
+        (1, ["1", "2", "3", "…", "5"]),
+        (3, ["1", "2", "3", "4", "5"]),
+        (5, ["1", "…", "3", "4", "5"]),
+    ],
+)
+def test_page_numbers_show_a_window_and_both_ends(client, page, labels):
+    html = client.get(f"/search?per_page=1&page={page}").get_data(as_text=True)
+    pager = html[html.index('class="pager"') : html.index("</nav>")]
+    shown = re.findall(r">(\d+|…)</(?:a|strong|span)>", pager)
+    assert shown == labels
+    assert f'<strong aria-current="page">{page}</strong>' in pager
+
+
 def test_a_page_past_the_end_says_so_instead_of_failing(client):
     page = get_page(client, "/search?q=cooperation&page=9")
     assert "No articles on this page" in page.text
@@ -348,3 +364,41 @@ def test_a_missing_index_is_a_503_not_a_traceback(tmp_path):
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "no_index"
     assert "Traceback" not in client.get("/search?q=x").get_data(as_text=True)
+
+
+# --- the year histogram's layout ---------------------------------------------------------
+
+
+def _years(counts: dict[int, int]) -> list[dict]:
+    return [
+        {"value": str(y), "label": str(y), "count": n, "selected": False} for y, n in counts.items()
+    ]
+
+
+@pytest.mark.parametrize("span", [1, 2, 5, 12, 30, 80])
+def test_histogram_fits_the_sidebar_and_its_labels_never_overlap(span):
+    from search.request import SearchRequest
+    from web.histogram import LABEL_WIDTH, WIDTH, year_histogram
+
+    counts = {1990 + i: (i * 7) % 5 for i in range(span)}
+    counts[1990] = counts[1990 + span - 1] = 3
+    layout = year_histogram(_years(counts), SearchRequest(), [], "/search")
+    bars = layout["bars"]
+    assert len(bars) == span and layout["width"] <= WIDTH
+    assert all(0 <= b["height"] <= 64 and b["x"] + b["width"] <= layout["width"] for b in bars)
+    labelled = [b for b in bars if b["text"]]
+    assert labelled[-1]["year"] == 1990 + span - 1  # the newest year is always named
+    for left, right in zip(labelled, labelled[1:], strict=False):
+        assert right["x"] - left["x"] >= LABEL_WIDTH - 1
+    assert all((b["url"] is None) == (b["count"] == 0) for b in bars)  # empty years: no link
+
+
+def test_histogram_marks_the_years_inside_the_date_range():
+    from datetime import date
+
+    from search.request import SearchRequest
+    from web.histogram import year_histogram
+
+    req = SearchRequest(date_from=date(2021, 6, 1), date_to=date(2023, 2, 1))
+    bars = year_histogram(_years({y: 1 for y in range(2019, 2026)}), req, [], "/search")["bars"]
+    assert [b["year"] for b in bars if b["selected"]] == [2021, 2022, 2023]

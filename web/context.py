@@ -183,6 +183,8 @@ def _pager(total: int, req: SearchRequest, pairs: list[tuple[str, str]], base: s
         "next": url_with(base, pairs, page=req.page + 1) if req.page < pages else None,
         "first": url_with(base, pairs) if window.start > 1 else None,
         "last": url_with(base, pairs, page=pages) if window.stop <= pages else None,
+        "gap_before": window.start > 2,
+        "gap_after": window.stop < pages,
         "numbers": [
             {"n": n, "url": url_with(base, pairs, page=n if n > 1 else None)} for n in window
         ],

@@ -6,6 +6,8 @@ against them with ``jsonschema``. Keep them in step with SPEC.md's JSON shapes.
 
 from __future__ import annotations
 
+import pycountry
+
 from indexer.topics import topic_ids
 from search.facets import FACETS
 from search.request import MAX_DEPTH, MAX_PER_PAGE, MAX_VALUES, SORTS
@@ -208,14 +210,16 @@ SEARCH_PARAMETERS = [
     _param("q", "query text (SPEC Matching); empty lists every article", {"type": "string"}),
     _param("country", "ISO 3166-1 alpha-2; repeat for several (OR)", _ref("CountryCode"), True),
     _param("topic", "topic id; repeat for several (OR)", {"enum": topic_ids()}, True),
-    _param("language", "ISO 639-1 code or und", {"type": "string"}, True),
+    _param(
+        "language", "ISO 639-1 code or und", {"type": "string", "pattern": "^[A-Za-z]{2,3}$"}, True
+    ),
     _param("from", "first day, YYYY-MM-DD", {"type": "string", "format": "date"}),
     _param("to", "last day, YYYY-MM-DD", {"type": "string", "format": "date"}),
     _param("sort", "default: relevance with a query, else date", {"enum": list(SORTS)}),
     _param(
         "page",
         f"page * per_page at most {MAX_DEPTH}",
-        {"type": "integer", "minimum": 1, "default": 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_DEPTH // MAX_PER_PAGE, "default": 1},
     ),
     _param(
         "per_page",
@@ -359,7 +363,7 @@ def openapi_document(server_url: str = "") -> dict:
                 }
             },
             "schemas": {
-                "CountryCode": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                "CountryCode": {"enum": sorted(c.alpha_2 for c in pycountry.countries)},
                 "FacetValue": FACET_VALUE,
                 "Hit": HIT,
                 "Filters": FILTERS,

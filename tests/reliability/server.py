@@ -23,10 +23,25 @@ class Server:
     def __init__(self, index: Path, threads: int = 8, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "diplosearch", "--index", str(index), "serve",
-                   "--port", str(self.port), "--threads", str(threads)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        command = [
+            sys.executable,
+            "-m",
+            "diplosearch",
+            "--index",
+            str(index),
+            "serve",
+            "--port",
+            str(self.port),
+            "--threads",
+            str(threads),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 30

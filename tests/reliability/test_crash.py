@@ -29,13 +29,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def index_command(index: Path, source: Path) -> list[str]:
-    return [sys.executable, "-m", "diplosearch", "--index", str(index), "index", str(source),
-            "--quiet"]
+    return [
+        sys.executable,
+        "-m",
+        "diplosearch",
+        "--index",
+        str(index),
+        "index",
+        str(source),
+        "--quiet",
+    ]
 
 
 def run_to_end(index: Path, source: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(index_command(index, source), capture_output=True, text=True,
-                          cwd=ROOT, timeout=1800)
+    return subprocess.run(
+        index_command(index, source), capture_output=True, text=True, cwd=ROOT, timeout=1800
+    )
 
 
 def assert_index_answers(index: Path) -> None:
@@ -66,8 +75,13 @@ def test_sigkilled_indexer_leaves_a_usable_index_and_the_next_runs_converge(tmp_
     index = tmp_path / "crashed"
     kills = []
     for _ in range(TRIALS):
-        process = subprocess.Popen(index_command(index, source), cwd=ROOT, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            index_command(index, source),
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         delay = rng.uniform(0.0, full_run * 1.1)
         try:
             process.wait(timeout=delay)

@@ -28,16 +28,41 @@ def test_index_run_on_a_full_disk_fails_clearly_and_keeps_the_old_index(tmp_path
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
     index = tmp_path / "index"
-    first = subprocess.run([sys.executable, "-m", "diplosearch", "--index", str(index),
-                            "index", str(sources), "--quiet"], cwd=ROOT, capture_output=True,
-                           text=True)
+    first = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "diplosearch",
+            "--index",
+            str(index),
+            "index",
+            str(sources),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert first.returncode == 0, first.stderr
     before = id_checksums(index)
 
     make_sources(sources / "more", 120, real=False)
-    full = subprocess.run([sys.executable, "-m", "diplosearch", "--index", str(index),
-                           "index", str(sources), "--quiet"], cwd=ROOT, capture_output=True,
-                          text=True, preexec_fn=_limit_file_size)
+    full = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "diplosearch",
+            "--index",
+            str(index),
+            "index",
+            str(sources),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
     assert full.returncode == 1, (full.stdout, full.stderr)
     assert "Traceback" not in full.stderr
     assert "cannot write the index" in full.stderr
@@ -47,8 +72,20 @@ def test_index_run_on_a_full_disk_fails_clearly_and_keeps_the_old_index(tmp_path
     assert engine.search(parse_request({"q": ["cybercrime"]}))["total"] == 3
     engine.close()
 
-    again = subprocess.run([sys.executable, "-m", "diplosearch", "--index", str(index),
-                            "index", str(sources), "--quiet"], cwd=ROOT, capture_output=True,
-                           text=True)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "diplosearch",
+            "--index",
+            str(index),
+            "index",
+            str(sources),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 0, again.stderr
     assert len(id_checksums(index)) == 5 + 120

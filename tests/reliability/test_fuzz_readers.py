@@ -17,19 +17,47 @@ from indexer.article import Skip
 from indexer.normalize import normalize_bytes
 
 EXAMPLES = 1700
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 PRECISIONS = {None, "minute", "day", "month", "year"}
-ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1251", "cp1252", "cp1258",
-             "latin-1"]
-PIECES = ["Thứ Ba, 19/09/2023, 20:38", "2026-01-21 14:00:00 / News", "BAKU, Azerbaijan, "
-          "February 24. ", "İSTANBUL, 3 October 2024 — ", "On 17–18 July 2025, ", "June 25",
-          "Comments (0)", "Follow the author on X: @x", "By NT", "Việt Nam", "Türkiye",
-          "Россия", "Magyarország", "---", "# date = 20201001", "\r\n", "\r", "\ufeff",
-          "\x00", "<script>alert(1)</script>", "-0", "31/02/2024", "29.02.2023",
-          "2024-13-45", "Tuesday, 19 September 2023", "\u0301", "ı", "İ"]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1251", "cp1252", "cp1258", "latin-1"]
+PIECES = [
+    "Thứ Ba, 19/09/2023, 20:38",
+    "2026-01-21 14:00:00 / News",
+    "BAKU, Azerbaijan, February 24. ",
+    "İSTANBUL, 3 October 2024 — ",
+    "On 17–18 July 2025, ",
+    "June 25",
+    "Comments (0)",
+    "Follow the author on X: @x",
+    "By NT",
+    "Việt Nam",
+    "Türkiye",
+    "Россия",
+    "Magyarország",
+    "---",
+    "# date = 20201001",
+    "\r\n",
+    "\r",
+    "\ufeff",
+    "\x00",
+    "<script>alert(1)</script>",
+    "-0",
+    "31/02/2024",
+    "29.02.2023",
+    "2024-13-45",
+    "Tuesday, 19 September 2023",
+    "\u0301",
+    "ı",
+    "İ",
+]
 texty = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=80)), max_size=25).map(
-    "\n".join)
+    "\n".join
+)
 
 
 def check(name: str, data: bytes) -> None:
@@ -53,8 +81,10 @@ def check(name: str, data: bytes) -> None:
 
 
 @FUZZ
-@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".md", ".html",
-                                                              ".json", ".jsonl", ".htm"]))
+@given(
+    data=st.binary(max_size=3000),
+    suffix=st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".htm"]),
+)
 def test_random_bytes(data, suffix):
     check("fuzz" + suffix, data)
 
@@ -66,9 +96,16 @@ def test_encoded_text(text, encoding):
 
 
 @FUZZ
-@given(body=texty, title=st.text(max_size=60), tags=st.lists(st.sampled_from(
-    ["p", "h1", "article", "nav", "script", "style", "footer", "time", "div", "meta"]),
-    max_size=8))
+@given(
+    body=texty,
+    title=st.text(max_size=60),
+    tags=st.lists(
+        st.sampled_from(
+            ["p", "h1", "article", "nav", "script", "style", "footer", "time", "div", "meta"]
+        ),
+        max_size=8,
+    ),
+)
 def test_html_shapes(body, title, tags):
     inner = "".join(f"<{t}>{body[:200]}</{t}>" for t in tags)
     page = f"<html><head><title>{title}</title></head><body>{inner}<p>{body}</p></body></html>"
@@ -76,13 +113,33 @@ def test_html_shapes(body, title, tags):
 
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-              st.text(max_size=40)),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.sampled_from(
-                                ["title", "body", "text", "date", "url", "source", "language",
-                                 "countries", "topics", "id", "x"]), inner, max_size=6)),
-    max_leaves=20)
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40)
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "title",
+                    "body",
+                    "text",
+                    "date",
+                    "url",
+                    "source",
+                    "language",
+                    "countries",
+                    "topics",
+                    "id",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=6,
+        ),
+    ),
+    max_leaves=20,
+)
 
 
 @FUZZ
@@ -98,11 +155,15 @@ def test_jsonl_shapes(lines):
 
 
 @FUZZ
-@given(meta=st.dictionaries(st.sampled_from(["title", "date", "countries", "topics",
-                                              "language", "url", "id", "x"]),
-                            st.one_of(st.text(max_size=40), st.sampled_from(PIECES)),
-                            max_size=5),
-       body=texty, style=st.booleans())
+@given(
+    meta=st.dictionaries(
+        st.sampled_from(["title", "date", "countries", "topics", "language", "url", "id", "x"]),
+        st.one_of(st.text(max_size=40), st.sampled_from(PIECES)),
+        max_size=5,
+    ),
+    body=texty,
+    style=st.booleans(),
+)
 def test_front_matter(meta, body, style):
     clean = {k: v.replace("\n", " ").replace("\r", " ") for k, v in meta.items()}
     if style:

@@ -10,16 +10,64 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 SECONDS = 1.0
-NAMES = ["q", "country", "topic", "language", "from", "to", "sort", "page", "per_page",
-         "unknown", "q[]", "", "Q"]
-NASTY = ["*", "?*", "*x", "a*", "**", "~", "a~99999", "x~2/0", "x~1/99", '"', "((((", ")",
-         "title:", "body:*", "NOT", "-", "AND OR", "\x00", "\u202e", "😀" * 50,
-         "İıŞşĞğ", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",
-         "%00", "\ud7ff", "a" * 100_000, "word " * 5000, "-1", "99999999999999999999",
-         "1e9", "0x10", "2024-02-30", "9999-12-31", "0000-00-00"]
+NAMES = [
+    "q",
+    "country",
+    "topic",
+    "language",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "per_page",
+    "unknown",
+    "q[]",
+    "",
+    "Q",
+]
+NASTY = [
+    "*",
+    "?*",
+    "*x",
+    "a*",
+    "**",
+    "~",
+    "a~99999",
+    "x~2/0",
+    "x~1/99",
+    '"',
+    "((((",
+    ")",
+    "title:",
+    "body:*",
+    "NOT",
+    "-",
+    "AND OR",
+    "\x00",
+    "\u202e",
+    "😀" * 50,
+    "İıŞşĞğ",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "%00",
+    "\ud7ff",
+    "a" * 100_000,
+    "word " * 5000,
+    "-1",
+    "99999999999999999999",
+    "1e9",
+    "0x10",
+    "2024-02-30",
+    "9999-12-31",
+    "0000-00-00",
+]
 
-values = st.one_of(st.sampled_from(NASTY), st.text(max_size=300),
-                   st.integers(min_value=-10**12, max_value=10**12).map(str))
+values = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=300),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+)
 params = st.lists(st.tuples(st.sampled_from(NAMES), values), max_size=8)
 ROUTES = ["/api/search", "/search", "/search.atom"]
 
@@ -34,17 +82,25 @@ def _check(client, url: str) -> None:
         assert set(response.get_json()["error"]) == {"code", "message"}
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(route=st.sampled_from(ROUTES), pairs=params)
 def test_random_search_parameters_never_give_a_5xx(client, route, pairs):
     _check(client, route + "?" + urlencode(pairs))
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(article_id=st.one_of(st.text(max_size=200), st.sampled_from(
-    ["..", "../..", "%2e%2e%2fetc%2fpasswd", "a/b", "\x00", "CON", "a" * 5000])))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    article_id=st.one_of(
+        st.text(max_size=200),
+        st.sampled_from(["..", "../..", "%2e%2e%2fetc%2fpasswd", "a/b", "\x00", "CON", "a" * 5000]),
+    )
+)
 def test_random_article_ids_never_give_a_5xx(client, article_id):
     from urllib.parse import quote
 

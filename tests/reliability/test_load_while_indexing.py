@@ -16,7 +16,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from tests.conftest import SEEDS
 from tests.reliability.server import ROOT, Server
@@ -27,8 +26,16 @@ CLIENTS = 8
 SECONDS = 60 if SOAK else 8
 ADDED = 5000 if SOAK else 300
 UPDATED = 500 if SOAK else 50
-QUERIES = ["cybercrime", "minister", "customs OR terrorism", '"drug trafficking"', "",
-           "security cooperation", "hungary", "border"]
+QUERIES = [
+    "cybercrime",
+    "minister",
+    "customs OR terrorism",
+    '"drug trafficking"',
+    "",
+    "security cooperation",
+    "hungary",
+    "border",
+]
 REPORT = ROOT / "var" / "reliability-load.json"
 
 
@@ -64,15 +71,25 @@ def test_serving_under_load_while_indexing_adds_and_updates(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
     index = tmp_path / "index"
-    command = [sys.executable, "-m", "diplosearch", "--index", str(index), "index",
-               str(sources), "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "diplosearch",
+        "--index",
+        str(index),
+        "index",
+        str(sources),
+        "--quiet",
+    ]
     assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 0
 
     with Server(index) as server:
         stop = threading.Event()
         results = [{"ok": 0, "status": {}, "errors": [], "latency": []} for _ in range(CLIENTS)]
-        threads = [threading.Thread(target=client_loop, args=(server.url, stop, n, results[n]))
-                   for n in range(CLIENTS)]
+        threads = [
+            threading.Thread(target=client_loop, args=(server.url, stop, n, results[n]))
+            for n in range(CLIENTS)
+        ]
         for thread in threads:
             thread.start()
         started = time.monotonic()
@@ -82,8 +99,9 @@ def test_serving_under_load_while_indexing_adds_and_updates(tmp_path):
         assert added.returncode == 0, added.stderr
         new_files = sorted((sources / "new").glob("*.txt"))
         for path in new_files[:UPDATED]:
-            path.write_text(path.read_text(encoding="utf-8") + "\nUpdated with zanzibarite.\n",
-                            encoding="utf-8")
+            path.write_text(
+                path.read_text(encoding="utf-8") + "\nUpdated with zanzibarite.\n", encoding="utf-8"
+            )
         updated = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         assert updated.returncode == 0, updated.stderr
         assert f"updated {UPDATED}" in updated.stdout
@@ -106,11 +124,19 @@ def test_serving_under_load_while_indexing_adds_and_updates(tmp_path):
             statuses[code] = statuses.get(code, 0) + count
     errors = [e for r in results for e in r["errors"]]
     report = {
-        "clients": CLIENTS, "seconds": SECONDS, "added": ADDED, "updated": UPDATED,
-        "index_seconds": round(index_seconds, 1), "requests": len(latency),
-        "ok": sum(r["ok"] for r in results), "non_2xx": statuses, "failed": len(errors),
-        "p50_ms": round(percentile(latency, 50), 1), "p95_ms": round(percentile(latency, 95), 1),
-        "p99_ms": round(percentile(latency, 99), 1), "max_ms": round(max(latency), 1),
+        "clients": CLIENTS,
+        "seconds": SECONDS,
+        "added": ADDED,
+        "updated": UPDATED,
+        "index_seconds": round(index_seconds, 1),
+        "requests": len(latency),
+        "ok": sum(r["ok"] for r in results),
+        "non_2xx": statuses,
+        "failed": len(errors),
+        "p50_ms": round(percentile(latency, 50), 1),
+        "p95_ms": round(percentile(latency, 95), 1),
+        "p99_ms": round(percentile(latency, 99), 1),
+        "max_ms": round(max(latency), 1),
     }
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -36,8 +36,12 @@ def test_every_documented_get_operation_keeps_the_contract(seed_index):
             continue
 
         @given(case=operation.as_strategy().filter(_one_way_date_range))
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                  derandomize=True)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
         def check(case):
             response = case.call()
             assert response.status_code < 500, (case.path, case.query, response.status_code)

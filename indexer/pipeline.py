@@ -1,34 +1,50 @@
 """Articles -> Whoosh index, incrementally: add new files, update changed ones, remove
-files gone from a source, skip unchanged ones. The manifest (path -> file hash, ids) is
-read from the index's own columns, so it is always exactly what the last commit holds."""
+files gone from a source, skip unchanged ones.
+
+The manifest (path -> file size and time, file hash, ids) is read from the index's own
+columns, so it is always exactly what the last commit holds: a run killed at any moment
+leaves that commit as it was, and the next run finds the same work still to do.
+One run holds the index's write lock from start to end; a second one gets ``WriterBusy``.
+Large runs read, normalise and index in worker processes (``search.bulk.Workers``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 from whoosh import writing
-from whoosh.index import LockError
+from whoosh.index import clean_files
 
 from indexer.article import Article, Skip
 from indexer.decode import DEFAULT_MAX_BYTES
 from indexer.normalize import normalize_draft
 from indexer.readers import display_path, iter_files, read_bytes
-from search.schema import document_for
-from search.store import open_or_create
+from search import bulk
+from search.schema import build_schema, document_for, is_current
+from search.store import INDEX_NAME, WriterBusy, exists, open_or_create, write_lock
 
-STATE_FILE = "diplosearch.json"  # sources indexed before, time of the last commit
-BULK_FILES = 2000  # from this many files to read, use both cores for indexing
+__all__ = ["NothingToIndex", "Summary", "WriterBusy", "index_paths", "read_state"]
+
+STATE_FILE = "diplosearch.json"  # sources indexed before, time of the last change
+PARALLEL_FILES = 300  # from this many files to (re)index, use worker processes
+MAX_WORKERS = 4
+BATCH_FILES = 40  # files per job handed to a worker
+LIMIT_MB = 256  # Whoosh's posting buffer per writer before it spills to disk
 
 
-class WriterBusy(Exception):
-    """Another indexer holds the index's write lock."""
+class _Bar(tqdm):
+    """A progress bar without tqdm's monitor thread (a thread would rule out forking)."""
+
+    monitor_interval = 0
 
 
 class NothingToIndex(Exception):
@@ -43,6 +59,12 @@ class Summary:
     removed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)  # ids added or updated
+    notes: list[str] = field(default_factory=list)  # what a user should know about the run
+    committed: bool = False  # whether the run wrote a new generation
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
 
     def as_dict(self) -> dict:
         return {
@@ -59,17 +81,42 @@ class Summary:
             f"removed {self.removed}, skipped {len(self.skipped)}"
         ]
         lines += [f"  skipped {p}: {r}" for p, r in self.skipped]
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
 @dataclass
 class Entry:
     file_sha: str
+    file_stat: str
     ids: list[str]
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A file to read and index; ``updating`` when the index holds an older version."""
+
+    path: str  # as shown and stored (see ``display_path``)
+    file: str  # where to read it
+    stat: str
+    updating: bool
+
+
+@dataclass
+class FileResult:
+    path: str
+    updating: bool
+    ids: list[str] = field(default_factory=list)
+    skip: str | None = None
+    record_skips: list[str] = field(default_factory=list)
+    articles: list[Article] | None = None
+
+
+# --- state and manifest ----------------------------------------------------------------
+
+
 def read_manifest(ix) -> dict[str, Entry]:
-    """path -> (file hash, ids) from the index's columns (no stored text is read)."""
+    """path -> (file hash, file stat, ids) from the index's columns (no stored text)."""
     manifest: dict[str, Entry] = {}
     with ix.searcher() as searcher:
         reader = searcher.reader()
@@ -77,43 +124,242 @@ def read_manifest(ix) -> dict[str, Entry]:
             return manifest
         paths = reader.column_reader("path")
         shas = reader.column_reader("file_sha")
+        stats = reader.column_reader("file_stat") if "file_stat" in ix.schema else None
         ids = reader.column_reader("id")
         for docnum in reader.all_doc_ids():
-            entry = manifest.setdefault(paths[docnum], Entry(shas[docnum], []))
+            path = paths[docnum]
+            entry = manifest.get(path)
+            if entry is None:
+                stat = stats[docnum] if stats is not None else ""
+                entry = manifest[path] = Entry(shas[docnum], stat, [])
             entry.ids.append(ids[docnum])
     return manifest
 
 
 def read_state(index_path: Path) -> dict:
     try:
-        return json.loads((index_path / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads((Path(index_path) / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
-def _write_state(index_path: Path, sources: list[str]) -> None:
+def _write_state(index_path: Path, sources: list[str], changed: bool) -> None:
     state = read_state(index_path)
-    known = list(dict.fromkeys([*state.get("sources", []), *sources]))
-    state.update(sources=known, last_update=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    if not changed and state.get("sources") == sources:
+        return  # nothing to record: an unchanged run leaves every file as it was
+    state["sources"] = sources
+    if changed or "last_update" not in state:
+        state["last_update"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     tmp = index_path / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
     os.replace(tmp, index_path / STATE_FILE)
 
 
+def _tidy(ix) -> None:
+    """Delete what a killed run left behind: temporary files, segments no commit names."""
+    shutil.rmtree(Path(ix.storage.folder) / f"{INDEX_NAME}.tmp", ignore_errors=True)
+    toc = ix._read_toc()
+    clean_files(ix.storage, INDEX_NAME, toc.generation, toc.segments)
+
+
+# --- reading files (in this process or in a worker) --------------------------------------
+
+
+def _file_sha(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _unique(articles: list[Article], result: FileResult) -> list[Article]:
+    """One article per id (Whoosh would keep both): the last record with an id wins."""
+    last = {a.id: n for n, a in enumerate(articles)}
+    for n, article in enumerate(articles):
+        if last[article.id] != n:
+            result.record_skips.append(f"duplicate id {article.id!r}: the last record is kept")
+    return [a for n, a in enumerate(articles) if last[a.id] == n]
+
+
+def _load_file(plan: Planned, max_bytes: int, with_articles: bool) -> tuple[list, FileResult]:
+    result = FileResult(plan.path, plan.updating)
+    try:
+        size = os.stat(plan.file).st_size
+        if size > max_bytes:
+            raise Skip(f"too large ({size:,} bytes > limit {max_bytes:,})")
+        data = Path(plan.file).read_bytes()
+        drafts = read_bytes(plan.path, data, max_bytes=max_bytes)
+    except OSError as exc:
+        result.skip = f"cannot read ({exc.strerror or exc})"
+        return [], result
+    except Skip as exc:
+        result.skip = str(exc)
+        return [], result
+    except Exception as exc:  # a reader bug must not stop the run: report it as a skip
+        result.skip = f"internal error: {type(exc).__name__}: {exc}"
+        return [], result
+    articles = []
+    for draft in drafts:
+        try:
+            articles.append(normalize_draft(draft))
+        except Skip as exc:
+            result.record_skips.append(str(exc))
+        except Exception as exc:  # one bad record leaves the file's other records
+            result.record_skips.append(f"internal error: {type(exc).__name__}: {exc}")
+    if not articles:
+        result.skip = result.record_skips.pop(0) if result.record_skips else "no article"
+        return [], result
+    articles = _unique(articles, result)
+    sha = hashlib.sha256(data).hexdigest()
+    documents = [document_for(a.as_dict(), sha, plan.stat) for a in articles]
+    result.ids = [a.id for a in articles]
+    result.articles = articles if with_articles else None
+    return documents, result
+
+
+def load_files(plans: list[Planned], max_bytes: int, with_articles: bool) -> tuple[list, list]:
+    """A job: the documents of some files and what became of each file."""
+    documents, results = [], []
+    for plan in plans:
+        docs, result = _load_file(plan, max_bytes, with_articles)
+        documents += docs
+        results.append(result)
+    return documents, results
+
+
+# --- one run -----------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(
+        self, index_path: Path, rebuild: bool, progress: bool | None, on_article, lock_fd: int
+    ):
+        self.index_path = index_path
+        self.lock_fd = lock_fd
+        self.rebuild = rebuild
+        self.on_article = on_article
+        self.summary = Summary()
+        self.progress = progress
+        self.bar = None
+
+    def report(self, results: list[FileResult]) -> None:
+        summary = self.summary
+        for result in results:
+            if self.bar is not None:
+                self.bar.update(1)
+            if result.skip:
+                summary.skipped.append((result.path, result.skip))
+                if result.updating:  # its older version was deleted: the file has none now
+                    summary.removed += len(self.manifest[result.path].ids)
+                continue
+            summary.skipped += [(result.path, reason) for reason in result.record_skips]
+            if result.updating:
+                summary.updated += len(result.ids)
+            else:
+                summary.added += len(result.ids)
+            summary.ids += result.ids
+            if self.on_article and result.articles:
+                for article in result.articles:
+                    self.on_article(article)
+
+    def plan(self, files: list[Path]) -> tuple[list[Planned], set[str]]:
+        """What to read again; counts unchanged files and records unreadable ones."""
+        planned, seen = [], set()
+        for file in files:
+            path = display_path(file)
+            if path in seen:
+                continue
+            seen.add(path)
+            try:
+                st = file.stat()
+            except OSError as exc:
+                self.summary.skipped.append((path, f"cannot read ({exc.strerror or exc})"))
+                continue
+            stat = f"{st.st_size}:{st.st_mtime_ns}"
+            old = self.manifest.get(path)
+            if old and (old.file_stat == stat or _file_sha(str(file)) == old.file_sha):
+                self.summary.unchanged += len(old.ids)
+                if self.bar is not None:
+                    self.bar.update(1)
+                continue
+            planned.append(Planned(path, str(file), stat, old is not None))
+        return planned, seen
+
+    def gone(self, seen: set[str], roots: list[str], missing_files: list[str]) -> list[str]:
+        """Indexed paths whose files are gone from an indexed folder, or gone sources."""
+        out = []
+        for path in self.manifest:
+            if path in seen or Path(path).exists():
+                continue
+            if path in missing_files or any(_under(path, r) for r in roots):
+                out.append(path)
+        return out
+
+    def execute(self, ix, files, roots, missing_files, max_bytes) -> None:
+        summary = self.summary
+        self.manifest = {} if self.rebuild else read_manifest(ix)
+        self.bar = _Bar(
+            total=len(files),
+            unit="file",
+            disable=self.progress is False or None,
+            leave=False,
+            desc="indexing",
+        )
+        try:
+            planned, seen = self.plan(files)
+            gone = self.gone(seen, roots, missing_files)
+            if not (planned or gone or self.rebuild):
+                return  # nothing to write: no writer, no new generation
+            writer = ix.writer(_lk=False, limitmb=LIMIT_MB)
+            if self.rebuild:
+                writer.schema = build_schema()
+            runner = None
+            try:
+                for plan in planned:
+                    if plan.updating:
+                        writer.delete_by_term("path", plan.path)
+                for path in gone:
+                    writer.delete_by_term("path", path)
+                    summary.removed += len(self.manifest[path].ids)
+                runner = self._runner(writer, planned, max_bytes, str(ix.storage.folder))
+                for start in range(0, len(planned), BATCH_FILES):
+                    runner.submit(planned[start : start + BATCH_FILES])
+                segments = runner.finish()
+                if self.rebuild or summary.changed:
+                    bulk.commit(
+                        writer, writing.CLEAR if self.rebuild else writing.MERGE_SMALL, segments
+                    )
+                    summary.committed = True
+                else:
+                    writer.cancel()
+            except BaseException:
+                if runner is not None:
+                    runner.abort()
+                writer.cancel()
+                raise
+        finally:
+            self.bar.close()
+            summary.skipped.sort()
+
+    def _runner(self, writer, planned: list[Planned], max_bytes: int, folder: str):
+        work = partial(load_files, max_bytes=max_bytes, with_articles=bool(self.on_article))
+        procs = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(planned) < PARALLEL_FILES or procs < 2:
+            return bulk.InProcess(writer, work, self.report)
+        return bulk.Workers(
+            folder,
+            writer.schema,
+            work,
+            self.report,
+            procs=procs,
+            limitmb=LIMIT_MB,
+            close_fds=(self.lock_fd,),
+        )
+
+
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
-
-
-def _open_writer(ix, bulk: bool, timeout: float):
-    try:
-        if bulk:
-            return ix.writer(timeout=timeout, procs=2, multisegment=True, limitmb=256)
-        return ix.writer(timeout=timeout, limitmb=128)
-    except LockError:
-        raise WriterBusy(
-            "another indexer is writing this index (its lock is held); "
-            "try again when it has finished"
-        ) from None
 
 
 def index_paths(
@@ -125,84 +371,44 @@ def index_paths(
     lock_timeout: float = 0.0,
     on_article: Callable[[Article], None] | None = None,
 ) -> Summary:
-    """Bring the index up to date with the given files and folders (or the remembered ones)."""
+    """Bring the index up to date with the given files and folders (or the remembered ones).
+
+    Raises ``WriterBusy`` when another run holds the write lock after ``lock_timeout``
+    seconds, ``NothingToIndex`` when there is nothing to read.
+    """
     index_path = Path(index_path)
-    sources = [str(p) for p in (paths or [])] or read_state(index_path).get("sources", [])
-    existing = [Path(p) for p in sources if Path(p).exists()]
-    if not existing:
-        raise NothingToIndex(
-            "no such file or folder: " + ", ".join(sources)
-            if sources
-            else "nothing to index: give a file or folder"
-        )
-    ix = open_or_create(index_path)
-    files = list(iter_files(existing))
-    writer = _open_writer(ix, bulk=len(files) >= BULK_FILES, timeout=lock_timeout)
-    summary = Summary()
-    try:
-        manifest = {} if rebuild else read_manifest(ix)
-        seen: set[str] = set()
-        for file in tqdm(files, unit="file", disable=progress is False or None, leave=False):
-            _index_file(writer, file, manifest, seen, summary, max_bytes, on_article)
+    given = [str(p) for p in (paths or [])]
+    remembered = read_state(index_path).get("sources", [])
+    sources = given or remembered
+    if not sources:
+        raise NothingToIndex("nothing to index: give a file or folder")
+    if not any(Path(p).exists() for p in sources) and not exists(index_path):
+        raise NothingToIndex("no such file or folder: " + ", ".join(sources))
+    with write_lock(index_path, lock_timeout) as lock_fd:
+        ix = open_or_create(index_path)
+        _tidy(ix)
+        run = _Run(index_path, rebuild, progress, on_article, lock_fd)
+        if not rebuild and not is_current(ix.schema):
+            run.rebuild = True
+            sources = list(dict.fromkeys([*remembered, *given]))
+            run.summary.notes.append(
+                "the index was written by an earlier version of diplosearch: rebuilt it"
+            )
+        existing = [Path(p) for p in sources if Path(p).exists()]
+        missing = [p for p in sources if not Path(p).exists()]
         roots = [display_path(p) for p in existing if p.is_dir()]
-        for path, entry in manifest.items():
-            if path not in seen and any(_under(path, r) for r in roots) and not Path(path).exists():
-                writer.delete_by_term("path", path)
-                summary.removed += len(entry.ids)
-        changed = rebuild or summary.added or summary.updated or summary.removed
-        if changed:
-            writer.commit(mergetype=writing.CLEAR if rebuild else writing.MERGE_SMALL)
-        else:
-            writer.cancel()
-    except BaseException:
-        writer.cancel()
-        raise
-    _write_state(index_path, [display_path(p) for p in existing])
-    return summary
-
-
-def _index_file(
-    writer,
-    file: Path,
-    manifest: dict[str, Entry],
-    seen: set[str],
-    summary: Summary,
-    max_bytes: int,
-    on_article,
-) -> None:
-    path = display_path(file)
-    seen.add(path)
-    try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise Skip(f"too large ({size:,} bytes > limit {max_bytes:,})")
-        data = file.read_bytes()
-    except OSError as exc:
-        summary.skipped.append((path, f"cannot read ({exc.strerror or exc})"))
-        return
-    except Skip as exc:
-        summary.skipped.append((path, str(exc)))
-        return
-    sha = hashlib.sha256(data).hexdigest()
-    old = manifest.get(path)
-    if old and old.file_sha == sha:
-        summary.unchanged += len(old.ids)
-        return
-    try:
-        articles = [normalize_draft(d) for d in read_bytes(path, data, max_bytes=max_bytes)]
-    except Skip as exc:
-        summary.skipped.append((path, str(exc)))
-        return
-    except Exception as exc:  # a bug must not stop the run: report it as a skip
-        summary.skipped.append((path, f"internal error: {type(exc).__name__}: {exc}"))
-        return
-    if old:
-        writer.delete_by_term("path", path)
-        summary.updated += len(articles)
-    else:
-        summary.added += len(articles)
-    for article in articles:
-        writer.add_document(**document_for(article.as_dict(), sha))
-        summary.ids.append(article.id)
-        if on_article:
-            on_article(article)
+        manifest_paths = set() if run.rebuild else set(read_manifest(ix))
+        missing_files = [display_path(Path(p)) for p in missing]
+        missing_files = [p for p in missing_files if p in manifest_paths]
+        if not existing and not missing_files:
+            raise NothingToIndex("no such file or folder: " + ", ".join(missing))
+        for p in missing:
+            if display_path(Path(p)) not in missing_files:
+                run.summary.skipped.append((p, "no such file or folder"))
+        files = list(iter_files(existing))
+        run.execute(ix, files, roots, missing_files, max_bytes)
+        base = [] if (rebuild and given) else remembered
+        kept = list(dict.fromkeys([*base, *(display_path(p) for p in existing)]))
+        kept = [p for p in kept if p not in missing_files]
+        _write_state(index_path, kept, run.summary.committed)
+    return run.summary

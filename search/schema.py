@@ -12,6 +12,9 @@ TITLE_BOOST = 3.0
 # Fields a user may name in a query (``title:word``), and what each searches.
 USER_FIELDS = ("title", "body")
 FACET_FIELDS = ("country", "topic", "year", "language")
+# A field whose presence marks the current schema; an index without it was written by an
+# earlier version and is rebuilt by the next ``index`` run.
+SCHEMA_MARK = "schema_v2"
 
 
 def build_schema() -> fields.Schema:
@@ -20,28 +23,35 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         # identity and the reindexing manifest (sortable = a fast column per document)
         id=fields.ID(stored=True, unique=True, sortable=True),
-        path=fields.ID(stored=True, sortable=True),
-        file_sha=fields.ID(stored=True, sortable=True),
-        checksum=fields.ID(stored=True, sortable=True),
-        # text: folded+stemmed for matching, exact for ranking exact spellings higher
+        path=fields.ID(sortable=True),
+        file_sha=fields.ID(sortable=True),
+        file_stat=fields.ID(sortable=True),  # "size:mtime_ns": unchanged files skip hashing
+        checksum=fields.ID(sortable=True),
+        # text: folded+stemmed for matching (character offsets for fast highlights),
+        # exact for ranking exact spellings higher, name skeletons for transliterations.
+        # The text itself is stored once, in ``article``.
         title=fields.TEXT(
-            analyzer=folded, stored=True, field_boost=TITLE_BOOST, multitoken_query="and"
+            analyzer=folded, chars=True, field_boost=TITLE_BOOST, multitoken_query="and"
         ),
-        body=fields.TEXT(analyzer=folded, stored=True, multitoken_query="and"),
+        body=fields.TEXT(analyzer=folded, chars=True, multitoken_query="and"),
         title_exact=fields.TEXT(analyzer=exact, field_boost=TITLE_BOOST),
         body_exact=fields.TEXT(analyzer=exact),
-        spell=fields.TEXT(analyzer=analysis.spelling_analyzer(), phrase=False),
         sound=fields.TEXT(analyzer=analysis.skeleton_analyzer(), phrase=False),
         # facets and filters
-        country=fields.KEYWORD(stored=True, commas=True, scorable=False),
-        topic=fields.KEYWORD(stored=True, commas=True, scorable=False),
-        language=fields.ID(stored=True),
-        source=fields.ID(stored=True),
+        country=fields.KEYWORD(commas=True, scorable=False),
+        topic=fields.KEYWORD(commas=True, scorable=False),
+        language=fields.ID(),
+        source=fields.ID(),
         year=fields.ID(),
         day=fields.NUMERIC(int, bits=32, sortable=True, stored=False, signed=False),
-        # the whole normalized article, for show / GET /api/articles/<id>
+        # the whole normalized article, for hits, show and GET /api/articles/<id>
         article=fields.STORED(),
+        **{SCHEMA_MARK: fields.STORED()},
     )
+
+
+def is_current(schema: fields.Schema) -> bool:
+    return SCHEMA_MARK in schema
 
 
 def day_number(iso_date: str | None) -> int:
@@ -52,21 +62,20 @@ def day_number(iso_date: str | None) -> int:
     return value.year * 10000 + value.month * 100 + value.day
 
 
-def document_for(article: dict, file_sha: str) -> dict:
+def document_for(article: dict, file_sha: str, file_stat: str = "") -> dict:
     """The Whoosh document of a normalized article (a plain dict in, a plain dict out)."""
-    text = article["title"] + "\n" + article["body"]
     day = day_number(article.get("date"))
     return {
         "id": article["id"],
         "path": article["path"],
         "file_sha": file_sha,
+        "file_stat": file_stat,
         "checksum": article["checksum"],
         "title": article["title"],
         "body": article["body"],
         "title_exact": article["title"],
         "body_exact": article["body"],
-        "spell": text,
-        "sound": text,
+        "sound": article["title"] + "\n" + article["body"],
         "country": ",".join(article.get("countries") or []),
         "topic": ",".join(article.get("topics") or []),
         "language": article.get("language") or "und",
@@ -75,3 +84,8 @@ def document_for(article: dict, file_sha: str) -> dict:
         "day": day,
         "article": article,
     }
+
+
+def fit(document: dict, schema: fields.Schema) -> dict:
+    """The document with only the fields ``schema`` has (an older index lacks some)."""
+    return {k: v for k, v in document.items() if k in schema}

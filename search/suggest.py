@@ -1,36 +1,62 @@
-"""Did-you-mean: respell the words of a query the index does not know."""
+"""Did-you-mean: respell the words of a query the index does not know.
+
+Candidates come from the unstemmed ``body_exact`` lexicon (lower case, diacritics kept),
+are folded, and the closest one wins, the most frequent among equals: ``erdogn`` ->
+``erdogan`` (from ``erdoğan``), ``cybercrme`` -> ``cybercrime``.
+"""
 
 from __future__ import annotations
 
 import re
 
+from whoosh.support.levenshtein import distance
+
 from indexer.gazetteer import fold
 from search.query import rewrite_equivalents
 
 MIN_WORD = 4
+MAX_EDITS = 2
+LEXICON = "body_exact"
 _WORD = re.compile(rf"(?<![\w:])([^\W\d_]{{{MIN_WORD},}})(?![\w:*~])")
 _OPERATORS = {"AND", "OR", "NOT"}
 
 
+def _known(reader, analyzer, word: str) -> bool:
+    terms = [t.text for t in analyzer(word, mode="query")]
+    return all(("body", t) in reader or ("title", t) in reader for t in terms)
+
+
+def respelling(reader, word: str) -> str | None:
+    """The folded word of the index closest to ``word``, or None."""
+    folded = fold(word)
+    frequency: dict[str, int] = {}
+    for term in reader.terms_within(LEXICON, folded, MAX_EDITS, prefix=1):
+        candidate = fold(term)
+        if candidate != folded and candidate.isalpha():
+            frequency[candidate] = frequency.get(candidate, 0) + reader.doc_frequency(LEXICON, term)
+    if not frequency:
+        return None
+    return min(frequency, key=lambda c: (distance(folded, c), -frequency[c], c))
+
+
 def suggestion(searcher, text: str) -> str | None:
-    """``erdogn`` -> ``erdogan``: the query with unknown words replaced, or None."""
+    """The query with unknown words replaced by their closest known ones, or None."""
     reader = searcher.reader()
-    corrector = searcher.corrector("spell")
+    if LEXICON not in searcher.schema:
+        return None
+    analyzer = searcher.schema["body"].analyzer
     changed = False
 
     def respell(match: re.Match) -> str:
         nonlocal changed
         word = match.group(1)
-        if word in _OPERATORS:
+        if word in _OPERATORS or _known(reader, analyzer, word):
             return word
-        folded = fold(word)
-        if ("spell", folded) in reader:
-            return word
-        found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
+        found = respelling(reader, word)
         if not found:
             return word
         changed = True
-        return found[0]
+        return found
 
     corrected = _WORD.sub(respell, rewrite_equivalents(text[:200]))
     return corrected if changed else None

@@ -1,0 +1,204 @@
+"""Writing documents into the index, in this process or in worker processes.
+
+A job is turned into documents by a ``work`` function, ``work(job) -> (documents,
+report)``. ``InProcess`` adds the documents through the run's own writer. ``Workers``
+runs ``work`` in worker processes, each writing one new segment of its own (Whoosh's
+``multisegment`` idea, but the workers also do the reading and normalising, which costs
+more than the indexing); the run's writer then commits those segments with its own
+changes in one new generation, so readers never see a part of the run.
+
+Workers are forked when this process has a single thread (fast, and callers need no
+``if __name__ == "__main__"`` guard), else spawned (a fork copies other threads' locks);
+a forked worker first closes its copy of the write lock, so the lock dies with the
+parent. A worker whose parent has died (``kill -9``) notices within a second and exits
+without touching the index; its half-written segment files are never referenced by a
+commit and are deleted by the next one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from search.store import INDEX_NAME
+
+Work = Callable[[Any], tuple[list[dict], Any]]
+POLL_SECONDS = 1.0
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process raised or died; the run is cancelled."""
+
+
+def commit(writer, mergetype, segments: list | None = None) -> None:
+    """Commit ``writer``'s changes plus finished ``segments`` as one new generation."""
+    final = writer._merge_segments(mergetype, None, None)
+    final += segments or []
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()
+
+
+class InProcess:
+    """Runs ``work`` here and adds its documents through ``writer``."""
+
+    def __init__(self, writer, work: Work, on_report: Callable[[Any], None]):
+        self.writer, self.work, self.on_report = writer, work, on_report
+
+    def submit(self, job) -> None:
+        documents, report = self.work(job)
+        for document in documents:
+            self.writer.add_document(**document)
+        self.on_report(report)
+
+    def finish(self) -> list:
+        return []
+
+    def abort(self) -> None:
+        pass
+
+
+class Workers:
+    """``procs`` worker processes, each writing a segment from the jobs it takes."""
+
+    def __init__(
+        self,
+        index_path: str,
+        schema,
+        work: Work,
+        on_report: Callable[[Any], None],
+        procs: int = 2,
+        limitmb: int = 256,
+        close_fds: tuple[int, ...] = (),
+    ):
+        context = _context()
+        self.on_report = on_report
+        self.jobs = context.Queue(maxsize=procs * 2)
+        self.reports = context.Queue()
+        self.segments: list = []
+        self.running = procs
+        self._quiet_polls = 0
+        self.processes = [
+            context.Process(
+                target=_worker_main,
+                args=(
+                    index_path,
+                    schema,
+                    work,
+                    self.jobs,
+                    self.reports,
+                    os.getpid(),
+                    limitmb,
+                    close_fds,
+                ),
+                daemon=True,
+                name=f"diplosearch-indexer-{n}",
+            )
+            for n in range(procs)
+        ]
+        for process in self.processes:
+            process.start()
+
+    def submit(self, job) -> None:
+        while True:
+            self._drain(block=False)
+            try:
+                self.jobs.put(job, timeout=POLL_SECONDS)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def finish(self) -> list:
+        """Wait for every job; return the workers' segments."""
+        for _ in self.processes:
+            self.jobs.put(None)
+        while self.running:
+            self._drain(block=True)
+        for process in self.processes:
+            process.join()
+        return [s for s in self.segments if s is not None]
+
+    def abort(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+        for process in self.processes:
+            process.join()
+
+    def _drain(self, block: bool) -> None:
+        """Hand on what the workers reported; with ``block``, wait for at least one item."""
+        while True:
+            try:
+                kind, value = self.reports.get(timeout=POLL_SECONDS if block else 0.001)
+            except queue.Empty:
+                if block:
+                    self._check_alive()
+                return
+            if kind == "report":
+                self.on_report(value)
+            elif kind == "segment":
+                self.segments.append(value)
+                self.running -= 1
+            else:
+                raise WorkerFailed(f"an indexing worker failed:\n{value}")
+            block = False
+
+    def _check_alive(self) -> None:
+        dead = [p.exitcode for p in self.processes if p.exitcode not in (0, None)]
+        if dead:
+            raise WorkerFailed(f"an indexing worker died (exit code {dead[0]})")
+        if all(p.exitcode == 0 for p in self.processes):
+            # every worker has exited, so what they sent is in the pipe; allow a few polls
+            self._quiet_polls += 1
+            if self._quiet_polls > 5:
+                raise WorkerFailed("an indexing worker exited without its segment")
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    single = threading.active_count() == 1
+    return multiprocessing.get_context("fork" if single and "fork" in methods else "spawn")
+
+
+def _worker_main(index_path, schema, work, jobs, reports, parent_pid, limitmb, close_fds):
+    for fd in close_fds:  # a forked copy of the write lock would outlive a killed parent
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    try:
+        ix = FileStorage(index_path).open_index(INDEX_NAME)
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        writer.schema = schema  # a rebuild writes the current schema
+        while True:
+            try:
+                job = jobs.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if os.getppid() != parent_pid:  # the parent was killed: leave quietly
+                    os._exit(1)
+                continue
+            if job is None:
+                break
+            documents, report = work(job)
+            for document in documents:
+                writer.add_document(**document)
+            reports.put(("report", report))
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        reports.put(("segment", segment))
+    except BaseException:
+        reports.put(("error", traceback.format_exc(limit=8)))

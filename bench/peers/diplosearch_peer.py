@@ -22,6 +22,7 @@ query with ``search.query.parse_user_query``; what differs is set by a ``Ranking
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ class Ranking:
     disjunctive: bool = True
     B: float = 0.75  # whoosh's BM25F defaults, which the product's searchers use
     K1: float = 1.2
+    idf: str = "whoosh"  # "whoosh": log(N / (n + 1)) + 1; "bm25": Lucene's and Tantivy's
     field_B: dict[str, float] = field(default_factory=dict)  # e.g. {"title": 0.3}
     field_boosts: dict[str, float] | None = None  # None: search.query.FIELD_BOOSTS
     title_field_boost: float | None = None  # index time; None: search.schema.TITLE_BOOST
@@ -81,7 +83,24 @@ class Ranking:
 
     def weighting(self) -> scoring.WeightingModel:
         per_field = {f"{name}_B": value for name, value in self.field_B.items()}
-        return scoring.BM25F(B=self.B, K1=self.K1, **per_field)
+        model = BM25IdfF if self.idf == "bm25" else scoring.BM25F
+        return model(B=self.B, K1=self.K1, **per_field)
+
+
+class BM25IdfF(scoring.BM25F):
+    """Whoosh's BM25F with the BM25 idf, ``log(1 + (N - n + 0.5) / (n + 0.5))``.
+
+    Whoosh's own idf, ``log(N / (n + 1)) + 1``, never falls below 1: a word in every
+    document still weighs a seventh of the rarest word in a 1,400-document collection,
+    so the small words of a long question (what, of, the) add noise to every score. The
+    BM25 idf (Robertson/Sparck Jones, as Lucene and Tantivy use it) goes to zero instead.
+    """
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        total = parent.doc_count()
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
 PRODUCT = Ranking(disjunctive=False)
@@ -99,6 +118,7 @@ VARIANTS = {
     "OR, BM25 k1 0.9 b 0.4": Ranking(K1=0.9, B=0.4),
     "OR, BM25 k1 1.2 b 0.75, title b 0.3": Ranking(field_B={"title": 0.3, "title_exact": 0.3}),
     "OR, proximity pairs (slop 3, boost 1)": Ranking(proximity=1.0),
+    "OR, BM25 idf": Ranking(idf="bm25"),
     "OR, proposed": PROPOSED,
 }
 
@@ -125,15 +145,15 @@ class DiplosearchPeer:
         """Write the articles as JSON files, then time ``index_paths`` over them."""
         self._reset(Path(directory))
         paths = self._write_files(articles)
-        return self._index(paths, rebuild=True)
+        return self._index(paths)
 
     def build_files(self, paths: Iterable[Path], directory: Path) -> BuildStats:
         """Index existing article files end to end (ids: the files' names without suffix)."""
         self._reset(Path(directory))
-        return self._index([Path(p) for p in paths], rebuild=True)
+        return self._index([Path(p) for p in paths])
 
     def add(self, articles: Iterable[dict]) -> BuildStats:
-        return self._index(self._write_files(articles), rebuild=False)
+        return self._index(self._write_files(articles))
 
     def set_ranking(self, ranking: Ranking) -> None:
         """Rank with other query-time settings on the same index."""
@@ -172,7 +192,7 @@ class DiplosearchPeer:
             paths.append(path)
         return paths
 
-    def _index(self, paths: list[Path], rebuild: bool) -> BuildStats:
+    def _index(self, paths: list[Path]) -> BuildStats:
         found: dict[str, str] = {}
 
         def remember(article: Article) -> None:
@@ -180,14 +200,11 @@ class DiplosearchPeer:
             found[article.id] = self._stems.get(stem, stem)
 
         with Timer() as timer:
-            summary = index_paths(
-                self.index_dir, paths, rebuild=rebuild, progress=False, on_article=remember
-            )
-        if rebuild:
-            self.ids = {}
+            # never rebuild=True: it would replace a pre-created index's schema (see _reset)
+            summary = index_paths(self.index_dir, paths, progress=False, on_article=remember)
         self.ids.update(found)
         (self.directory / ID_MAP).write_text(json.dumps(self.ids), encoding="utf-8")
-        self._searcher, self._docids = None, None
+        self.close()
         self.engine = Engine(self.index_dir)
         return BuildStats(summary.added + summary.updated, timer.seconds, dir_size(self.index_dir))
 
@@ -201,8 +218,10 @@ class DiplosearchPeer:
         q = self.ranking_query(searcher.schema, text)
         if isinstance(q, query.Every):  # nothing to search for: no ranking
             return []
-        results = searcher.search(q, limit=depth)
-        ordered = [docnum for _, docnum in results.top_n]  # results.docs() is an unordered set
+        # limit=None scores every match: whoosh 2.7.5's top-N collector drops documents
+        # from an AND of ORs (its matcher.replace(minscore) prunes each side on its own).
+        results = searcher.search(q, limit=None)
+        ordered = [docnum for _, docnum in results.top_n[:depth]]
         return [self.ids.get(self._docids[n], self._docids[n]) for n in ordered]
 
     def _rank_searcher(self):

@@ -1,6 +1,7 @@
 """Relevance on the Cranfield and CISI collections: MAP, nDCG@10 and P@10 per system.
 
-    python -m bench.relevance [--corpora ../shared/corpora] [--markdown] [--variants]
+    python -m bench.relevance [--corpora ../shared/corpora] [--markdown]
+                              [--variants | --peer-weights] [--collection cranfield]
 
 Each system indexes a collection's documents (title + abstract) and ranks them for each
 judged query, natural-language style (any word may match; see ``bench.peers``). Scores are
@@ -37,6 +38,7 @@ DEFAULT_CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "co
 DEPTH = 1000
 CUTOFF = 10
 COLLECTIONS = ("cranfield", "cisi")
+PEER_TITLE_WEIGHTS = (1.0, 2.0, 3.0)
 _ID_LINE = re.compile(r"^\.I\s+(\d+)\s*$")
 _FIELD_LINE = re.compile(r"^\.([A-Z])\s*$")
 
@@ -244,6 +246,24 @@ def run_systems(collection: Collection, base: Path) -> list[Scores]:
     return results
 
 
+def run_peer_weights(collection: Collection, base: Path) -> list[Scores]:
+    """The peers at title weights 1, 2 and 3: how much their figures hang on that choice."""
+    from bench.peers import make_peer, tantivy_available
+
+    names = ["sqlite-fts5"] + (["tantivy"] if tantivy_available() else [])
+    results = []
+    for name in names:
+        for weight in PEER_TITLE_WEIGHTS:
+            peer = make_peer(name, title_weight=weight)
+            label = f"{name} bm25, title weight {weight:g}"
+            try:
+                workdir = base / f"{collection.name}-{name}-{weight:g}"
+                results.append(evaluate(peer, label, collection, workdir))
+            finally:
+                peer.close()
+    return results
+
+
 def run_variants(collection: Collection, base: Path) -> list[Scores]:
     """Every variant; one index per distinct index-time setting, reused by the others."""
     from bench.peers.diplosearch_peer import DiplosearchPeer
@@ -306,8 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--collection", choices=COLLECTIONS, action="append")
-    parser.add_argument(
+    runs = parser.add_mutually_exclusive_group()
+    runs.add_argument(
         "--variants", action="store_true", help="diplosearch ranking experiments instead"
+    )
+    runs.add_argument(
+        "--peer-weights", action="store_true", help="the peers at title weights 1, 2 and 3"
     )
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     args = parser.parse_args(argv)
@@ -322,7 +346,13 @@ def main(argv: list[str] | None = None) -> int:
             except OSError as exc:
                 print(f"bench.relevance: cannot read {name}: {exc}", file=sys.stderr)
                 return 1
-            run = run_variants if args.variants else run_systems
+            run = (
+                run_variants
+                if args.variants
+                else run_peer_weights
+                if args.peer_weights
+                else run_systems
+            )
             rows += run(collection, Path(tmp))
     print(table(rows, markdown=args.markdown))
     print(f"\n{machine()}; depth {DEPTH}; {time.strftime('%Y-%m-%d')}")

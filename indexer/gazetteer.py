@@ -26,6 +26,8 @@ from importlib import resources
 
 import pycountry
 
+from indexer.patterns import trie_pattern
+
 # Letters that NFKD does not take apart (Turkish dotless i, Polish l, Vietnamese d...).
 _FOLD_MAP = str.maketrans(
     {
@@ -73,6 +75,29 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return text.translate(_FOLD_TABLE).lower()
+
+
+class _AlignedTable(dict):
+    """Like ``_FoldTable`` but one character for one: ``…`` -> ``.``, ``ß`` -> ``s``."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _FOLD_TABLE[code]
+        one = folded[:1] if folded else chr(code)
+        self[code] = one
+        return one
+
+
+_ALIGNED_TABLE = _AlignedTable()
+
+
+def fold_aligned(text: str) -> str:
+    """``fold`` that keeps every character's position: ``len(fold_aligned(t)) == len(t)``.
+
+    For finding things (names, dates) in folded text and quoting them from the original.
+    """
+    if text.isascii():
+        return text.lower()
+    return text.translate(_ALIGNED_TABLE).lower()
 
 
 @lru_cache(maxsize=1)
@@ -155,31 +180,6 @@ class _Compiled:
     cased: dict[str, str]  # form as written -> code
 
 
-def _trie_pattern(keys: list[str]) -> str:
-    """One regular expression branching letter by letter (fast on ~3,000 names)."""
-    trie: dict = {}
-    for key in keys:
-        node = trie
-        for ch in key.rstrip("*"):
-            node = node.setdefault(ch, {})
-        node["*" if key.endswith("*") else ""] = {}
-    return _trie_branch(trie)
-
-
-def _trie_branch(node: dict) -> str:
-    branches = []
-    for ch in sorted(k for k in node if k not in ("", "*")):
-        step = _SEPARATOR if ch == " " else re.escape(ch)
-        branches.append(step + _trie_branch(node[ch]))
-    if "*" in node:
-        branches.append(r"\w*")
-    if "" in node:
-        branches.append("")
-    if len(branches) == 1:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")"
-
-
 def _add(table: dict, key: str, name: _Name) -> None:
     """Later entries override earlier ones; a lower-case form lifts the capital rule."""
     old = table.get(key)
@@ -202,7 +202,7 @@ def _compiled() -> _Compiled:
     for key, name in sorted(prefix_table.items(), key=lambda kv: -len(kv[0])):
         prefixes.setdefault(key[:3], []).append((key, name))
     keys = list(exact) + [key + "*" for key in prefix_table]
-    pattern = re.compile(r"(?<![\w@])(?<!\w\.)" + _trie_pattern(keys) + r"(?!\w)")
+    pattern = re.compile(r"(?<![\w@])(?<!\w\.)" + trie_pattern(keys, _SEPARATOR) + r"(?!\w)")
     cased = {form: code for code, forms in _data()["case_sensitive"].items() for form in forms}
     cased_pattern = None
     if cased:
@@ -225,15 +225,9 @@ def _lookup(matched: str, compiled: _Compiled) -> _Name | None:
 
 
 def find_mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, ISO code) for every country name in text, in order of appearance.
-
-    Positions are in the folded text (the same as in ``text`` unless folding changed
-    its length, as ``ß`` -> ``ss`` does).
-    """
+    """(start, end, ISO code) for every country name in text, in order of appearance."""
     compiled = _compiled()
-    text = unicodedata.normalize("NFC", text)
-    folded = fold(text)
-    aligned = len(folded) == len(text)
+    folded = fold_aligned(text)
     found = []
     taken: set[int] = set()
     for match in compiled.pattern.finditer(folded):
@@ -241,7 +235,7 @@ def find_mentions(text: str) -> list[tuple[int, int, str]]:
         if name is None:
             continue
         start, end = match.span()
-        if name.capital and aligned and not text[start].isupper():
+        if name.capital and not text[start].isupper():
             continue
         taken.update(range(start, end))
         if name.code is not None:
@@ -249,7 +243,7 @@ def find_mentions(text: str) -> list[tuple[int, int, str]]:
     if compiled.cased_pattern is not None:
         for match in compiled.cased_pattern.finditer(text):
             start, end = match.span()
-            if aligned and (start in taken or end - 1 in taken):
+            if start in taken or end - 1 in taken:
                 continue
             found.append((start, end, compiled.cased[match.group(0)]))
     found.sort()

@@ -1,163 +1,70 @@
-"""HTML -> draft: title, date, source and the article's paragraphs, without page chrome."""
+"""HTML -> draft: what the page states (title, date, site, URL) and the article's
+paragraphs without page chrome (``html_meta`` and ``html_body`` do the work)."""
 
 from __future__ import annotations
 
-import json
-import re
+from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment
+from bs4 import BeautifulSoup
 
 from indexer.article import Skip
-
-# Elements that never hold article text.
-_DROP_TAGS = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "nav",
-    "footer",
-    "header",
-    "aside",
-    "form",
-    "button",
-    "iframe",
-    "select",
-    "figure",
-    "figcaption",
-]
-# class/id words of boxes around the article (share bars, related links, cookie banners...).
-_CHROME = re.compile(
-    r"(^|[\s_-])(share|sharing|social|related|recommend|cookie|consent|banner|newsletter|"
-    r"subscribe|comment|comments|footer|nav|navbar|menu|sidebar|breadcrumb|promo|advert|"
-    r"ads|outbrain|taboola|popup|modal|tags|byline-share)([\s_-]|$)",
-    re.I,
+from indexer.dates import parse_stated
+from indexer.gazetteer import fold
+from indexer.html_body import article_lines
+from indexer.html_meta import (
+    date_candidates,
+    json_ld,
+    meta_tags,
+    site_from_html,
+    title_from_html,
+    url_from_html,
 )
-_BLOCKS = ["p", "h2", "h3", "h4", "blockquote", "li", "pre"]
-_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,60}$")
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    for name in names:
-        tag = (
-            soup.find("meta", attrs={"property": name})
-            or soup.find("meta", attrs={"name": name})
-            or soup.find("meta", attrs={"itemprop": name})
-        )
-        if tag and tag.get("content", "").strip():
-            return tag["content"].strip()
-    return None
+@dataclass
+class Page:
+    given: dict = field(default_factory=dict)  # title, date, source, url as the page states
+    lines: list[str] = field(default_factory=list)  # the article's paragraphs
 
 
-def _json_ld(soup: BeautifulSoup) -> list[dict]:
-    found = []
-    for tag in soup.find_all("script", attrs={"type": "application/ld+json"}):
-        try:
-            data = json.loads(tag.string or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                found.append(item)
-                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
-    return found
+def _same(a: str, b: str) -> bool:
+    return " ".join(fold(a).split()) == " ".join(fold(b).split())
 
 
-def title_from_html(soup: BeautifulSoup) -> str | None:
-    """og:title, then the first <h1>, then <title> without its site suffix."""
-    og = _meta(soup, "og:title", "twitter:title")
-    if og:
-        return og
-    h1 = soup.find("h1")
-    if h1 and h1.get_text(" ", strip=True):
-        return h1.get_text(" ", strip=True)
-    if soup.title and soup.title.get_text(strip=True):
-        return _TITLE_SUFFIX.sub("", soup.title.get_text(" ", strip=True))
-    return None
-
-
-def date_from_html(soup: BeautifulSoup, ld: list[dict]) -> str | None:
-    """Meta published time, then JSON-LD datePublished, then the first <time datetime>."""
-    meta = _meta(
-        soup,
-        "article:published_time",
-        "og:published_time",
-        "datePublished",
-        "pubdate",
-        "publishdate",
-        "date",
-        "dc.date",
-        "DC.date.issued",
-        "sailthru.date",
-    )
-    if meta:
-        return meta
-    for item in ld:
-        if isinstance(item.get("datePublished"), str):
-            return item["datePublished"]
-    time = soup.find("time", attrs={"datetime": True})
-    if time and time["datetime"].strip():
-        return time["datetime"].strip()
-    return None
-
-
-def _paragraphs(root) -> list[str]:
-    lines = []
-    for block in root.find_all(_BLOCKS):
-        if block.find_parent(_BLOCKS):  # text of nested blocks is taken with the outer one
-            continue
-        text = " ".join(block.get_text(" ", strip=True).split())
-        if text:
-            lines.append(text)
-    if not lines:
-        lines = [" ".join(line.split()) for line in root.get_text("\n").split("\n")]
-    return [line for line in lines if line]
+def read_page(text: str) -> Page:
+    """What a page states about its article, and the article's text."""
+    soup = BeautifulSoup(text, "html.parser")
+    metas = meta_tags(soup)
+    ld = json_ld(soup)
+    page = Page()
+    if title := title_from_html(soup, metas, ld):
+        page.given["title"] = title
+    for value in date_candidates(soup, metas, ld):
+        if parse_stated(value):  # the first one that reads as a date
+            page.given["date"] = value
+            break
+    if source := site_from_html(metas, ld):
+        page.given["source"] = source
+    if url := url_from_html(soup, metas):
+        page.given["url"] = url
+    page.lines = article_lines(text, soup)
+    while page.lines and title and _same(page.lines[0], title):
+        page.lines.pop(0)
+    return page
 
 
 def read_html(path: str, text: str):
+    """One draft from a page, or Skip when it holds no article text."""
     from indexer.readers import Draft  # local: readers imports this module
 
-    soup = BeautifulSoup(text, "html.parser")
-    ld = _json_ld(soup)
-    given = {}
-    if title := title_from_html(soup):
-        given["title"] = " ".join(title.split())
-    if date := date_from_html(soup, ld):
-        given["date"] = date
-    if source := _meta(soup, "og:site_name", "application-name"):
-        given["source"] = source
-    if url := _meta(soup, "og:url"):
-        given["url"] = url
-    html_tag = soup.find("html")
-    if html_tag and html_tag.get("lang"):
-        given["language_hint"] = html_tag["lang"]
-
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed if hasattr(tag, "decomposed") else False:
-            continue
-        attrs = " ".join([tag.get("id") or "", " ".join(tag.get("class") or [])])
-        if attrs.strip() and _CHROME.search(attrs) and tag.name not in ("body", "html", "article"):
-            tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    paragraphs = _paragraphs(root)
-    if "title" in given and paragraphs and paragraphs[0] == given["title"]:
-        paragraphs = paragraphs[1:]
-    if not paragraphs:
+    page = read_page(text)
+    if not page.lines:
         raise Skip("HTML page has no article text")
     return Draft(
         path=path,
         key=path,
-        text="\n".join(paragraphs),
-        given=given,
+        text="\n".join(page.lines),
+        given=page.given,
         given_from="html",
-        first_line_may_be_title="title" not in given,
+        first_line_may_be_title="title" not in page.given,
     )

@@ -1,4 +1,9 @@
-"""Topics from the taxonomy in data/topics.json, matched on folded text."""
+"""Topics from the taxonomy in data/topics.json, matched on folded text.
+
+Every keyword of every topic is in one trie pattern, tried at each word start (so a
+keyword inside a longer one still counts: "organized and cybercrime" is organised crime
+and cybercrime). Which topics a matched phrase belongs to is worked out once per phrase.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from indexer.gazetteer import fold
+from indexer.patterns import trie_pattern
 
 
 @lru_cache(maxsize=1)
@@ -16,22 +22,29 @@ def taxonomy() -> list[dict]:
         return json.load(f)["topics"]
 
 
-def _keyword_re(keyword: str) -> str:
-    parts = []
-    for piece in fold(keyword).split():
-        stem = re.escape(piece).replace(r"\*", r"\w*")
-        parts.append(stem)
-    return r"\s+".join(parts)
+def _keywords(topic: dict) -> list[str]:
+    """A topic's keywords in every language, folded, one space between words."""
+    return [" ".join(fold(k).split()) for lang in topic["keywords"].values() for k in lang]
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern]]:
-    compiled = []
-    for topic in taxonomy():
-        words = [k for lang in topic["keywords"].values() for k in lang]
-        alternation = "|".join(_keyword_re(k) for k in sorted(words, key=len, reverse=True))
-        compiled.append((topic["id"], re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")))
-    return compiled
+def _patterns() -> tuple[re.Pattern, list[tuple[str, re.Pattern]]]:
+    """(every keyword at a word start, each topic's keywords anchored at a phrase's start)."""
+    everything = [k for topic in taxonomy() for k in _keywords(topic)]
+    scan = re.compile(rf"(?<!\w)(?=({trie_pattern(everything)})(?!\w))")
+    per_topic = [
+        (topic["id"], re.compile(rf"(?:{trie_pattern(_keywords(topic))})(?!\w)"))
+        for topic in taxonomy()
+    ]
+    return scan, per_topic
+
+
+@lru_cache(maxsize=4096)
+def _topics_of(phrase: str) -> frozenset[str]:
+    """Topics with a keyword at the start of a matched phrase ("migrant smuggling" is
+    human trafficking and, by "migrant*", migration too)."""
+    _, per_topic = _patterns()
+    return frozenset(topic_id for topic_id, pattern in per_topic if pattern.match(phrase))
 
 
 def topic_ids() -> list[str]:
@@ -47,5 +60,8 @@ def topic_label(topic_id: str) -> str:
 
 def find_topics(text: str) -> list[str]:
     """Topic ids whose keywords the text contains, in taxonomy order."""
-    folded = fold(text)
-    return [topic_id for topic_id, pattern in _patterns() if pattern.search(folded)]
+    scan, _ = _patterns()
+    found: set[str] = set()
+    for match in scan.finditer(fold(text)):
+        found |= _topics_of(match.group(1))
+    return [topic_id for topic_id in topic_ids() if topic_id in found]

@@ -43,7 +43,7 @@ def _articles(paths: list[Path], result: SuiteResult) -> Iterator[tuple[Path, Ar
         try:
             articles = normalize_file(path)
         except Skip as exc:
-            result.miss("skipped", f"{path.name}: {exc}")
+            result.miss("skipped", f"{path.parent.name}/{path.name}: {exc}")
             continue
         for article in articles:
             yield path, article
@@ -67,7 +67,10 @@ def _common(result: SuiteResult, language: str, seen: list[tuple[Path, Article]]
     hits = sum(a.language == language for _, a in seen)
     for path, a in seen:
         if a.language != language:
-            result.miss(f"language {language}", f"{path.name}: {a.language} {a.title[:60]!r}")
+            result.miss(
+                f"language {language}",
+                f"{path.parent.name}/{path.name}: {a.language} {a.title[:60]!r}",
+            )
     result.add(f"language {language}", ratio(hits, files), 0.99, count=files)
     honest = 0
     for path, article in seen:

@@ -116,7 +116,10 @@ def cmd_index(args) -> int:
             progress=False if args.quiet else None,
             lock_timeout=args.wait,
         )
-    except (WriterBusy, NothingToIndex) as exc:
+    except WriterBusy as exc:
+        print(f"diplosearch: {exc} (or pass --wait SECONDS)", file=sys.stderr)
+        return 1
+    except NothingToIndex as exc:
         print(f"diplosearch: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -190,6 +190,8 @@ def _worker_main(index_path, schema, work, jobs, reports, parent_pid, limitmb, c
                 continue
             if job is None:
                 break
+            if os.getppid() != parent_pid:  # jobs a killed parent left in the pipe
+                os._exit(1)
             documents, report = work(job)
             for document in documents:
                 writer.add_document(**document)

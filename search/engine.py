@@ -1,7 +1,12 @@
 """The search service: one index, a searcher per thread, results as plain dicts.
 
 Never ``Searcher.refresh()`` (STYLE.md: wrong totals after merges on 2.7.5): each thread
-keeps its searcher and opens a new one when the index has a newer commit.
+keeps its searcher and opens a new one when the index has a newer commit. What depends
+only on the commit (facet columns, term bitsets) is built once per generation and shared.
+
+A request: the query's documents as a bitset (``search.docsets``), the filters as
+bitsets (``search.facets.Columns``), disjunctive facet counts from those, then the page
+(``search.ranking``) and its highlights (``search.highlight``).
 """
 
 from __future__ import annotations
@@ -12,19 +17,24 @@ from functools import reduce
 from pathlib import Path
 
 import pycountry
-from whoosh import query, sorting
+from whoosh import query
+from whoosh.analysis import STOP_WORDS
 
 from indexer.gazetteer import country_name
 from indexer.topics import topic_label
-from search import highlight
-from search.facets import FACETS, Columns
-from search.query import parse_user_query, query_words
+from search import highlight, ranking
+from search.docsets import DocSets, TermCache
+from search.facets import FACETS, Columns, docnums
+from search.query import expand_terms, parse_user_query
 from search.request import SearchRequest
 from search.schema import day_number
 from search.store import open_index, size_bytes
 from search.suggest import suggestion
 
 RELATED = 5
+RELATED_TERMS = 12
+SUGGEST_BELOW = 5  # offer a respelling when a query finds fewer articles than this
+FILTERED = ("country", "topic", "language")
 
 
 def facet_label(facet: str, value: str) -> str:
@@ -38,14 +48,23 @@ def facet_label(facet: str, value: str) -> str:
     return "Undated" if value == "undated" else value
 
 
+class _Generation:
+    """What one commit of the index shares between requests: columns and term bitsets."""
+
+    def __init__(self, number: int, searcher):
+        self.number = number
+        self.columns = Columns(searcher.reader())
+        self.terms = TermCache()
+
+
 class Engine:
     def __init__(self, index_path: str | Path):
         self.path = Path(index_path)
         self._local = threading.local()
-        self._columns_lock = threading.Lock()
-        self._columns: tuple[int, Columns] | None = None
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
 
-    # --- searchers and cached columns ------------------------------------------------
+    # --- searchers and what each commit shares -----------------------------------------
 
     def searcher(self):
         """This thread's searcher, reopened when a newer commit exists."""
@@ -55,23 +74,27 @@ class Engine:
         ix = open_index(self.path)
         fresh = ix.searcher()
         self._local.searcher = fresh
-        self._local.generation = ix.latest_generation()
+        self._local.generation = fresh.reader().generation()
         if current is not None:
             current.close()
         return fresh
 
+    def _shared(self, searcher) -> _Generation:
+        number = self._local.generation
+        shared = self._generation
+        if shared is not None and shared.number == number:
+            return shared
+        with self._lock:
+            shared = self._generation
+            if shared is None or shared.number != number:
+                built = _Generation(number, searcher)
+                if shared is None or shared.number < number:
+                    self._generation = built
+                return built
+            return shared
+
     def columns(self, searcher) -> Columns:
-        generation = self._local.generation
-        cached = self._columns
-        if cached and cached[0] == generation:
-            return cached[1]
-        with self._columns_lock:
-            if self._columns and self._columns[0] == generation:
-                return self._columns[1]
-            built = Columns(searcher.reader())
-            if not self._columns or self._columns[0] < generation:
-                self._columns = (generation, built)
-            return built
+        return self._shared(searcher).columns
 
     def close(self) -> None:
         current = getattr(self._local, "searcher", None)
@@ -84,25 +107,21 @@ class Engine:
     def search(self, request: SearchRequest) -> dict:
         started = time.perf_counter()
         searcher = self.searcher()
-        columns = self.columns(searcher)
-        text_q = parse_user_query(searcher.schema, request.q)
+        shared = self._shared(searcher)
+        columns = shared.columns
+        text_q = expand_terms(parse_user_query(searcher.schema, request.q), searcher.reader())
         browsing = isinstance(text_q, query.Every)
-        matched = columns.all if browsing else columns.all & _bits_for(searcher, text_q, columns)
-
-        selections = {
-            "country": request.country,
-            "topic": request.topic,
-            "language": request.language,
-        }
+        if browsing:
+            matched = columns.all
+        else:
+            matched = DocSets(searcher, columns.all, shared.terms).of(text_q)
+        selections = {f: getattr(request, f) for f in FILTERED}
         filter_bits = {f: columns.any_of(f, v) for f, v in selections.items() if v}
-        dated = request.date_from or request.date_to
-        date_bits = (
-            columns.day_range(
+        date_bits = None
+        if request.date_from or request.date_to:
+            date_bits = columns.day_range(
                 day_number(_iso(request.date_from)), day_number(_iso(request.date_to))
             )
-            if dated
-            else None
-        )
 
         def narrowed(skip: str | None, with_dates: bool = True) -> int:
             bits = [b for f, b in filter_bits.items() if f != skip]
@@ -118,8 +137,10 @@ class Engine:
             facets[facet] = _facet_values(
                 facet, columns.count(facet, base), selections.get(facet, [])
             )
-        hits = self._hits(searcher, text_q, request, browsing, total) if total else []
-        suggested = None if browsing else suggestion(searcher, request.q)
+        hits = self._page(searcher, columns, text_q, request, (matched, final, total))
+        suggested = None
+        if not browsing and total < SUGGEST_BELOW:
+            suggested = suggestion(searcher, request.q)
         return {
             "query": request.q,
             "total": total,
@@ -133,31 +154,38 @@ class Engine:
             "took_ms": round((time.perf_counter() - started) * 1000),
         }
 
-    def _hits(
-        self, searcher, text_q, request: SearchRequest, browsing: bool, total: int
-    ) -> list[dict]:
+    def _page(self, searcher, columns, text_q, request, sets) -> list[dict]:
+        """The hits of the requested page: newest first when browsing or sorting by date."""
+        matched, final, total = sets
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
-        filter_q = _filter_query(request)
-        options = {"filter": filter_q, "terms": not browsing}
-        if request.sort == "date" or browsing:
-            options["sortedby"] = [sorting.FieldFacet("day", reverse=True), sorting.ScoreFacet()]
-        results = searcher.search(text_q, limit=first + request.per_page, **options)
-        snippets = highlight.snippet_highlighter()
-        titles = highlight.whole_highlighter()
+        browsing = isinstance(text_q, query.Every)
+        if browsing or request.sort == "date":
+            chosen = [(None, d) for d in ranking.newest(columns, final, first, request.per_page)]
+        else:
+            allow = set(docnums(final)) if final != matched else None
+            best = ranking.top_docs(searcher, text_q, first + request.per_page, allow)
+            chosen = [(round(score, 3), d) for score, d in best[first:]]
+        return self._hits(searcher, text_q, browsing, chosen)
+
+    def _hits(self, searcher, text_q, browsing: bool, chosen) -> list[dict]:
+        docs = [d for _, d in chosen]
+        marks = {"title": {}, "body": {}} if browsing else _marks(searcher, text_q, docs)
+        sound = None if browsing else _sound_terms(searcher, text_q)
         hits = []
-        for hit in results[first : first + request.per_page]:
-            article = hit["article"]
-            snippet = "" if browsing else snippets.highlight_hit(hit, "body", text=article["body"])
-            title_html = (
-                "" if browsing else titles.highlight_hit(hit, "title", text=article["title"])
-            )
+        for score, docnum in chosen:
+            article = searcher.stored_fields(docnum)["article"]
+            title_spans = marks["title"].get(docnum, [])
+            body_spans = marks["body"].get(docnum, [])
+            if sound and not (title_spans or body_spans):  # found as a transliteration
+                title_spans = highlight.spans_from_text(article["title"], *sound)
+                body_spans = highlight.spans_from_text(article["body"], *sound)
             hits.append(
                 {
                     "id": article["id"],
                     "title": article["title"],
-                    "title_html": title_html or highlight.lead_snippet(article["title"], 10**6),
+                    "title_html": highlight.mark(article["title"], title_spans),
                     "date": article.get("date"),
                     "date_precision": article.get("date_precision"),
                     "countries": article.get("countries", []),
@@ -165,8 +193,8 @@ class Engine:
                     "language": article.get("language"),
                     "source": article.get("source"),
                     "place": article.get("place"),
-                    "snippet": snippet or highlight.lead_snippet(article["body"]),
-                    "score": round(hit.score, 3) if isinstance(hit.score, float) else None,
+                    "snippet": highlight.snippet(article["body"], body_spans),
+                    "score": score,
                 }
             )
         return hits
@@ -174,45 +202,57 @@ class Engine:
     # --- articles --------------------------------------------------------------------
 
     def article(self, article_id: str, q: str | None = None) -> dict | None:
-        """The stored article, plus ``body_html`` marked with ``q``'s words and related."""
+        """The stored article, plus ``title_html``/``body_html`` marked with ``q``'s words,
+        and ``related``."""
         searcher = self.searcher()
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return None
         article = dict(searcher.stored_fields(docnum)["article"])
-        words = set()
+        spans = {"title": [], "body": []}
         if q:
-            words = set(query_words(parse_user_query(searcher.schema, q)))
-        analyzer = searcher.schema["body"].analyzer
-        article["title_html"] = highlight.mark_text(article["title"], words, analyzer)
-        article["body_html"] = highlight.mark_text(article["body"], words, analyzer)
+            reader = searcher.reader()
+            text_q = expand_terms(parse_user_query(searcher.schema, q), reader)
+            for fieldname in spans:
+                terms = highlight.positive_terms(text_q, reader, fieldname)
+                found = highlight.spans_by_doc(reader, fieldname, terms, [docnum])
+                spans[fieldname] = found.get(docnum) or []
+        article["title_html"] = highlight.mark(article["title"], spans["title"])
+        article["body_html"] = highlight.mark(article["body"], spans["body"], collapse=False)
         article["related"] = self._related(searcher, docnum, article)
         return article
 
     def _related(self, searcher, docnum: int, article: dict) -> list[dict]:
+        """Up to five articles sharing the most key terms and countries with this one."""
         try:
-            terms = [t for t, _ in searcher.key_terms([docnum], "body", numterms=12)]
-        except Exception:  # an empty or odd body has no key terms: no related list
-            terms = []
-        parts = [query.Term("body", t) for t in terms]
+            candidates = searcher.key_terms_from_text(
+                "body", article["title"] + "\n" + article["body"], numterms=RELATED_TERMS * 3
+            )
+        except Exception:  # an empty or odd body has no key terms
+            candidates = []
+        terms = [t for t, _ in candidates if _key_term(t)][:RELATED_TERMS]
+        parts: list[query.Query] = [query.Term("body", t) for t in terms]
         parts += [
             query.ConstantScoreQuery(query.Term("country", c), score=2.0)
             for c in article.get("countries", [])
         ]
         if not parts:
             return []
-        results = searcher.search(
-            query.Or(parts), limit=RELATED, mask=query.Term("id", article["id"])
-        )
-        return [
-            {
-                "id": hit["article"]["id"],
-                "title": hit["article"]["title"],
-                "date": hit["article"].get("date"),
-                "countries": hit["article"].get("countries", []),
-            }
-            for hit in results
-        ]
+        best = ranking.top_docs(searcher, query.Or(parts), RELATED + 1)
+        related = []
+        for _, other in best:
+            if other == docnum:
+                continue
+            found = searcher.stored_fields(other)["article"]
+            related.append(
+                {
+                    "id": found["id"],
+                    "title": found["title"],
+                    "date": found.get("date"),
+                    "countries": found.get("countries", []),
+                }
+            )
+        return related[:RELATED]
 
     # --- stats -----------------------------------------------------------------------
 
@@ -227,40 +267,40 @@ class Engine:
             "articles": searcher.doc_count(),
             "facets": {f: _facet_values(f, columns.count(f, columns.all), []) for f in FACETS},
             "size_bytes": size_bytes(self.path),
+            "segments": len(searcher.reader().leaf_readers()) if searcher.doc_count() else 0,
             "generation": self._local.generation,
             "last_update": state.get("last_update"),
             "sources": state.get("sources", []),
         }
 
 
+def _marks(searcher, text_q, docs: list[int]) -> dict[str, dict[int, list]]:
+    """field -> docnum -> spans of the query's words, for the title and the body."""
+    reader = searcher.reader()
+    marks: dict[str, dict[int, list]] = {}
+    for fieldname in ("title", "body"):
+        terms = highlight.positive_terms(text_q, reader, fieldname)
+        marks[fieldname] = highlight.spans_by_doc(reader, fieldname, terms, docs) if terms else {}
+    return marks
+
+
+def _sound_terms(searcher, text_q) -> tuple[set[str], object] | None:
+    """The name skeletons the query looks for, and the analyzer that finds them in text."""
+    if "sound" not in searcher.schema:
+        return None
+    terms = highlight.positive_terms(text_q, searcher.reader(), "sound")
+    if not terms:
+        return None
+    return {t.decode("utf-8") for t in terms}, searcher.schema["sound"].analyzer
+
+
+def _key_term(term: str) -> bool:
+    """A term worth sharing: not a stop word, a number or a fragment of two letters."""
+    return len(term) > 2 and not term.isdigit() and term not in STOP_WORDS
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
-
-
-def _bits_for(searcher, q, columns: Columns) -> int:
-    from search.facets import to_bits
-
-    return to_bits(searcher.docs_for_query(q), columns.size)
-
-
-def _filter_query(request: SearchRequest) -> query.Query | None:
-    parts = []
-    for fieldname, values in (
-        ("country", request.country),
-        ("topic", request.topic),
-        ("language", request.language),
-    ):
-        if values:
-            parts.append(query.Or([query.Term(fieldname, v) for v in values]))
-    if request.date_from or request.date_to:
-        parts.append(
-            query.NumericRange(
-                "day",
-                day_number(_iso(request.date_from)) or 1,
-                day_number(_iso(request.date_to)) or None,
-            )
-        )
-    return query.And(parts) if parts else None
 
 
 def _facet_values(facet: str, counts: dict[str, int], selected: list[str]) -> list[dict]:

@@ -7,11 +7,15 @@ have it, built once per index generation; a count is ``(matched & value).bit_cou
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import reduce
 
 FACETS = ("country", "topic", "year", "language")
+_NONZERO = re.compile(rb"[^\x00]")
+# the bit numbers set in each byte value
+_BITS_OF_BYTE = [tuple(j for j in range(8) if b >> j & 1) for b in range(256)]
 
 
 def to_bits(docnums: Iterable[int], size: int) -> int:
@@ -20,6 +24,18 @@ def to_bits(docnums: Iterable[int], size: int) -> int:
     for docnum in docnums:
         buffer[docnum >> 3] |= 1 << (docnum & 7)
     return int.from_bytes(buffer, "little")
+
+
+def docnums(bits: int, reverse: bool = False) -> list[int]:
+    """The docnums set in ``bits``, ascending (or descending)."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    out = []
+    for match in _NONZERO.finditer(data):
+        base = match.start() * 8
+        out += [base + j for j in _BITS_OF_BYTE[data[match.start()]]]
+    if reverse:
+        out.reverse()
+    return out
 
 
 class Columns:
@@ -32,7 +48,7 @@ class Columns:
         self.values: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             table = {}
-            if facet in reader.schema and reader.field_length(facet) >= 0:
+            if facet in reader.schema:
                 for term in reader.lexicon(facet):
                     value = term.decode("utf-8") if isinstance(term, bytes) else term
                     ids = reader.postings(facet, term).all_ids()
@@ -45,6 +61,7 @@ class Columns:
                 days.setdefault(column[docnum] or 0, []).append(docnum)
         self.days = sorted((d, to_bits(ids, size)) for d, ids in days.items() if d)
         self._day_keys = [d for d, _ in self.days]
+        self.dated = reduce(lambda a, b: a | b, (bits for _, bits in self.days), 0)
 
     def day_range(self, first: int | None, last: int | None) -> int:
         """Documents dated from ``first`` to ``last`` (YYYYMMDD, inclusive); undated excluded."""
@@ -57,6 +74,12 @@ class Columns:
         return reduce(lambda a, b: a | b, (table.get(v, 0) for v in values), 0)
 
     def count(self, facet: str, matched: int) -> dict[str, int]:
-        table = self.values.get(facet, {})
-        counts = {value: (bits & matched).bit_count() for value, bits in table.items()}
+        """value -> how many of ``matched`` have it (values with none left out)."""
+        if matched == self.all:
+            counts = {value: bits.bit_count() for value, bits in self.values.get(facet, {}).items()}
+        else:
+            counts = {
+                value: (bits & matched).bit_count()
+                for value, bits in self.values.get(facet, {}).items()
+            }
         return {value: n for value, n in counts.items() if n}

@@ -8,6 +8,7 @@ malformed degrades to plain words, and nothing here raises on user input.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from whoosh import qparser, query
 
@@ -19,6 +20,8 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MIN_PREFIX = 2
 MAX_FUZZY_EDITS = 2
+MAX_EXPANSIONS = 50  # index terms a prefix or fuzzy word may stand for (the most frequent)
+EXPANSION_SCAN = 20_000  # candidate terms looked at to choose them
 # The fields every word is looked up in, with their weight. Exact spellings rank above
 # folded ones; the consonant skeleton (transliterated names) is a faint second tier.
 FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "title_exact": 4.0, "body_exact": 1.5}
@@ -162,3 +165,25 @@ def query_words(q: query.Query) -> list[str]:
         if fieldname in ("body", "title") and isinstance(text, str) and text not in words:
             words.append(text)
     return words
+
+
+def expand_terms(q: query.Query, reader) -> query.Query:
+    """Prefix and fuzzy words -> an OR of at most ``MAX_EXPANSIONS`` index terms each, the
+    most frequent ones, scored as one constant (as Whoosh scores an unbounded expansion)."""
+    if isinstance(q, (query.Prefix, query.FuzzyTerm)):
+        fieldname = q.fieldname
+        if fieldname not in reader.schema:
+            return query.NullQuery
+        field = reader.schema[fieldname]
+        texts = list(islice(q._btexts(reader), EXPANSION_SCAN))
+        if len(texts) > MAX_EXPANSIONS:
+            texts.sort(key=lambda t: -reader.doc_frequency(fieldname, t))
+            texts = texts[:MAX_EXPANSIONS]
+        if not texts:
+            return query.NullQuery
+        words = [field.from_bytes(t) if isinstance(t, bytes) else t for t in texts]
+        terms = [query.Term(fieldname, w) for w in words]
+        return query.ConstantScoreQuery(query.Or(terms), score=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: expand_terms(child, reader))

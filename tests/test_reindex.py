@@ -1,0 +1,384 @@
+"""Incremental reindexing on real files and a real index: changed, deleted, added and
+unchanged files, --rebuild, an outdated schema, a second writer in another process, and
+the worker processes of large runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from whoosh import fields
+
+from indexer import pipeline
+from indexer.pipeline import NothingToIndex, WriterBusy, index_paths, read_state
+from search.engine import Engine
+from search.request import parse_request
+from search.store import open_index
+from tests.conftest import ROOT, SEEDS
+
+ARTICLE = """{title}
+2025-03-10 09:15:00
+
+ASTANA — {body}
+"""
+
+
+def write(folder: Path, name: str, title: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(ARTICLE.format(title=title, body=body), encoding="utf-8")
+    return path
+
+
+def found(index: Path, q: str) -> list[str]:
+    engine = Engine(index)
+    try:
+        return [h["title"] for h in engine.search(parse_request({"q": [q]}))["hits"]]
+    finally:
+        engine.close()
+
+
+def generation(index: Path) -> int:
+    return open_index(index).latest_generation()
+
+
+def snapshot(index: Path) -> dict[str, tuple[int, int]]:
+    """Every file in the index folder with its size and modification time."""
+    return {
+        str(p.relative_to(index)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(index.rglob("*"))
+        if p.is_file()
+    }
+
+
+def live_ids(index: Path) -> dict[str, str]:
+    with open_index(index).searcher() as searcher:
+        reader = searcher.reader()
+        ids, sums = reader.column_reader("id"), reader.column_reader("checksum")
+        pairs = [(ids[d], sums[d]) for d in reader.all_doc_ids()]
+    assert len(pairs) == len(dict(pairs)), "an id is in the index twice"
+    return dict(pairs)
+
+
+@pytest.fixture()
+def sources(tmp_path) -> Path:
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_a_changed_file_is_updated_and_its_old_words_are_gone(sources, tmp_path):
+    index = tmp_path / "index"
+    kz = write(sources, "kz.txt", "Kazakhstan signs treaty", "A treaty on customs was signed.")
+    assert index_paths(index, [sources], progress=False).added == 6
+    write(sources, "kz.txt", "Kazakhstan signs accord", "An accord on falconry was signed.")
+    summary = index_paths(index, [sources], progress=False)
+    assert (summary.added, summary.updated, summary.unchanged, summary.removed) == (0, 1, 5, 0)
+    assert found(index, "falconry") == ["Kazakhstan signs accord"]
+    assert "Kazakhstan signs treaty" not in found(index, "treaty")
+    assert len(live_ids(index)) == 6
+    assert kz.exists()
+
+
+def test_a_deleted_file_is_removed_and_an_added_one_indexed(sources, tmp_path):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    next(sources.glob("004_*.txt")).unlink()
+    write(sources, "new.txt", "Laos trains border guards", "Laos opened a course for guards.")
+    summary = index_paths(index, progress=False)  # no path: the remembered sources
+    assert (summary.added, summary.updated, summary.unchanged, summary.removed) == (1, 0, 4, 1)
+    assert found(index, "Kyrgyzstan customs") == []
+    assert found(index, "border guards") == ["Laos trains border guards"]
+
+
+def test_an_unchanged_run_touches_nothing(sources, tmp_path):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    before_generation, before_files = generation(index), snapshot(index)
+    time.sleep(0.01)
+    summary = index_paths(index, [sources], progress=False)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 5)
+    assert not summary.committed
+    assert generation(index) == before_generation
+    assert snapshot(index) == before_files
+
+
+def test_a_touched_but_identical_file_counts_as_unchanged(sources, tmp_path):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    seed = next(sources.glob("003_*.txt"))
+    seed.write_bytes(seed.read_bytes())  # new modification time, same bytes
+    summary = index_paths(index, [sources], progress=False)
+    assert (summary.updated, summary.unchanged) == (0, 5)
+
+
+def test_a_file_that_turns_into_junk_loses_its_old_version(sources, tmp_path):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    seed = next(sources.glob("004_*.txt"))
+    seed.write_bytes(b"\x00\x01\x02" * 50)
+    summary = index_paths(index, [sources], progress=False)
+    assert summary.removed == 1
+    assert [p for p, _ in summary.skipped] == [pipeline.display_path(seed)]
+    assert found(index, "Kyrgyzstan") == []
+
+
+def test_duplicate_ids_in_one_file_keep_the_last_record(sources, tmp_path):
+    index = tmp_path / "index"
+    records = [
+        {"id": "same", "title": "First version", "body": "Old text about ports."},
+        {"id": "same", "title": "Second version", "body": "New text about ports."},
+    ]
+    (sources / "dup.json").write_text(json.dumps(records), encoding="utf-8")
+    summary = index_paths(index, [sources], progress=False)
+    assert summary.added == 6
+    assert found(index, "ports") == ["Second version"]
+    assert any("duplicate id" in reason for _, reason in summary.skipped)
+
+
+def test_rebuild_writes_a_new_generation_with_the_same_articles(sources, tmp_path):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    ids, first = live_ids(index), generation(index)
+    summary = index_paths(index, [sources], rebuild=True, progress=False)
+    assert summary.added == 5 and summary.committed
+    assert generation(index) > first
+    assert live_ids(index) == ids
+
+
+def test_an_index_with_an_older_schema_is_rebuilt_by_the_next_run(sources, tmp_path):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    ix = open_index(index)
+    old = fields.Schema(**{n: ix.schema[n] for n in ix.schema.names() if n != "schema_v2"})
+    writer = ix.writer()
+    writer.schema = old
+    writer.commit()  # same documents, the schema of an earlier version
+    assert "schema_v2" not in open_index(index).schema
+    summary = index_paths(index, progress=False)
+    assert summary.added == 5 and summary.notes
+    assert "schema_v2" in open_index(index).schema
+    assert found(index, "customs")
+
+
+def test_missing_sources_are_reported_and_nothing_is_created(tmp_path):
+    with pytest.raises(NothingToIndex):
+        index_paths(tmp_path / "index", [tmp_path / "nowhere"], progress=False)
+    assert not (tmp_path / "index").exists()
+
+
+def test_a_gone_source_file_is_removed_and_forgotten(tmp_path):
+    index = tmp_path / "index"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    one = write(folder, "one.txt", "Kazakhstan signs treaty", "A treaty on customs.")
+    two = write(folder, "two.txt", "Laos trains guards", "Laos opened a course.")
+    index_paths(index, [one, two], progress=False)
+    one.unlink()
+    summary = index_paths(index, progress=False)
+    assert (summary.removed, summary.unchanged) == (1, 1)
+    assert read_state(index)["sources"] == [pipeline.display_path(two)]
+
+
+# --- one writer at a time -----------------------------------------------------------------
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from search.store import write_lock
+with write_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.fixture()
+def lock_holder(tmp_path):
+    """Start a real second process that holds the index's write lock."""
+    started = []
+
+    def start(index: Path, seconds: float = 30.0) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(index), str(seconds)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout.readline().strip() == "locked"
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def test_a_second_writer_gets_a_clear_message(sources, tmp_path, lock_holder, cli):
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    before = snapshot(index)
+    holder = lock_holder(index)
+    with pytest.raises(WriterBusy, match="another indexer is writing"):
+        index_paths(index, [sources], progress=False)
+    result = cli("--index", index, "index", sources, "--quiet")
+    assert result.code == 1
+    assert "another indexer is writing" in result.err and "--wait" in result.err
+    assert "Traceback" not in result.err
+    assert snapshot(index) == before
+    holder.kill()
+    holder.wait()
+    assert index_paths(index, [sources], progress=False).unchanged == 5
+
+
+def test_a_writer_waits_for_the_lock_with_a_timeout(sources, tmp_path, lock_holder):
+    index = tmp_path / "index"
+    lock_holder(index, seconds=1.0)
+    started = time.monotonic()
+    summary = index_paths(index, [sources], progress=False, lock_timeout=20)
+    assert summary.added == 5
+    assert time.monotonic() - started >= 0.5
+
+
+def test_a_killed_lock_holder_leaves_no_stale_lock(sources, tmp_path, lock_holder):
+    index = tmp_path / "index"
+    holder = lock_holder(index)
+    holder.kill()
+    holder.wait()
+    assert index_paths(index, [sources], progress=False).added == 5
+
+
+# --- worker processes -------------------------------------------------------------------
+
+
+def many_articles(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        write(
+            folder,
+            f"a{n:04d}.txt",
+            f"Report {n} on border cooperation",
+            f"Officers from Hungary and Kazakhstan met for talk number {n} on customs.",
+        )
+    return folder
+
+
+def test_workers_build_the_same_index_as_a_single_process(tmp_path, monkeypatch):
+    folder = many_articles(tmp_path / "many", 120)
+    index_paths(tmp_path / "serial", [folder], progress=False)
+    monkeypatch.setattr(pipeline, "PARALLEL_FILES", 10)
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 7)
+    summary = index_paths(tmp_path / "parallel", [folder], progress=False)
+    assert summary.added == 120
+    assert live_ids(tmp_path / "parallel") == live_ids(tmp_path / "serial")
+    assert found(tmp_path / "parallel", '"talk number 77"') == ["Report 77 on border cooperation"]
+    # and an incremental run on top of worker-written segments
+    write(folder, "a0005.txt", "Report 5 rewritten", "Nothing about customs at all.")
+    summary = index_paths(tmp_path / "parallel", [folder], progress=False)
+    assert (summary.updated, summary.unchanged) == (1, 119)
+    assert found(tmp_path / "parallel", "rewritten") == ["Report 5 rewritten"]
+
+
+KILLED_RUN = """
+import sys
+from indexer import pipeline
+pipeline.PARALLEL_FILES = 10
+pipeline.BATCH_FILES = 5
+print("go", flush=True)
+pipeline.index_paths(sys.argv[1], [sys.argv[2]], progress=False)
+"""
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields_ = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields_[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_run_killed_during_parallel_indexing_is_completed_by_the_next(tmp_path):
+    folder = many_articles(tmp_path / "many", 300)
+    index = tmp_path / "index"
+    index_paths(index, [SEEDS], progress=False)  # a last commit to keep
+    first = generation(index)
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, str(index), str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().strip() == "go"
+    deadline = time.monotonic() + 60
+    while len(children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children(process.pid)
+    assert len(workers) >= 2, "the run did not start its worker processes"
+    time.sleep(0.3)
+    process.kill()  # SIGKILL: no cleanup of any kind
+    process.wait()
+    assert generation(index) == first, "the run finished before it was killed"
+    assert len(live_ids(index)) == 5 and found(index, "customs")  # the last commit serves
+    summary = index_paths(index, [SEEDS, folder], progress=False)  # no stale lock
+    assert (summary.added, summary.unchanged) == (300, 5)
+    assert len(live_ids(index)) == 305
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(w) for w in workers), "a worker outlived its killed parent"
+    assert not (index / "MAIN.tmp").exists()
+    named = {s.segment_id() for s in open_index(index)._segments()}
+    leftovers = {p.name.split(".")[0] for p in index.glob("MAIN_*.*")}
+    assert leftovers <= named  # the killed run's half-written segments were deleted
+
+
+def test_watch_indexes_a_file_as_it_arrives(sources, tmp_path):
+    import threading
+
+    from indexer.watch import watch
+
+    index = tmp_path / "index"
+    index_paths(index, [sources], progress=False)
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(index, [str(sources)], 10**7, stop), daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        write(sources, "arrived.txt", "Mongolia hosts police forum", "A forum on policing.")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not found(index, "Mongolia forum"):
+            time.sleep(0.2)
+        assert found(index, "Mongolia forum") == ["Mongolia hosts police forum"]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_no_worker_outlives_its_run(tmp_path, monkeypatch):
+    folder = many_articles(tmp_path / "many", 30)
+    monkeypatch.setattr(pipeline, "PARALLEL_FILES", 5)
+    index_paths(tmp_path / "index", [folder], progress=False)
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+    assert os.getpid()  # the test process itself is fine

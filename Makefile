@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint soak install install-test install-bench relevance index clean
+.PHONY: run test lint soak install install-test install-bench relevance bench index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ install-bench: $(VENV)/.installed-bench
 # MAP, nDCG@10, P@10 on Cranfield and CISI vs SQLite FTS5 and Tantivy (docs/benchmarks.md).
 relevance: install-bench
 	$(BIN)/python -m bench.relevance --corpora $(CORPORA)
+
+# Speed on 50,000 articles built from the corpora: indexing, query latency with facets and
+# highlights, incremental add of 1,000 (docs/benchmarks.md); takes about half an hour.
+bench: install-bench
+	$(BIN)/python -m bench.run --corpora $(CORPORA)
 
 clean:
 	rm -rf var .pytest_cache

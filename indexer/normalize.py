@@ -7,11 +7,12 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from indexer.article import Article, Skip
-from indexer.cleanup import author_of, clean_paragraphs
+from indexer.cleanup import author_of, clean_paragraphs, is_boilerplate, is_caption
 from indexer.dateline import Dateline, parse_dateline
 from indexer.dates import (
     FoundDate,
@@ -23,7 +24,7 @@ from indexer.dates import (
     plausible,
 )
 from indexer.decode import DEFAULT_MAX_BYTES
-from indexer.gazetteer import count_mentions, is_country_code
+from indexer.gazetteer import count_mentions, is_country_code, place_country
 from indexer.language import detect_language
 from indexer.readers import Draft, read_bytes, read_file
 from indexer.titles import clean_title, is_headline, title_from_lead
@@ -31,6 +32,7 @@ from indexer.topics import find_topics, topic_ids
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 MAX_HEADER_LINES = 3
+LEAD_CHARS = 400  # how much of the lead an event date or day-and-month is looked for in
 
 
 def article_id(key: str) -> str:
@@ -54,16 +56,29 @@ def _checksum(article: Article) -> str:
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
-def _split_title(
-    draft: Draft, paragraphs: list[str]
-) -> tuple[str | None, str | None, Dateline | None, str]:
-    """(title, title_source, dateline of the title line, the consumed title line)."""
+@dataclass
+class Head:
+    """What the top of the text gives: the title and where it came from."""
+
+    title: str | None = None
+    source: str | None = None
+    dateline: Dateline | None = None  # a dateline on the title line (seed 004)
+    line: str = ""  # the consumed title line, as written
+
+
+def _split_title(draft: Draft, paragraphs: list[str]) -> Head:
+    """Stated title, else the first line when it is a headline (after a dated dateline
+    or not); the line is taken out of the paragraphs."""
     given = draft.given.get("title")
     if isinstance(given, str) and given.strip():
         source = "html" if draft.given_from == "html" else "front-matter"
-        return clean_title(given), source, None, ""
-    if not draft.first_line_may_be_title or len(paragraphs) < 2:
-        return None, None, None, ""
+        return Head(clean_title(given), source)
+    if not draft.first_line_may_be_title:
+        return Head()
+    while paragraphs and (is_caption(paragraphs[0]) or is_boilerplate(paragraphs[0])):
+        paragraphs.pop(0)  # a photo caption or a share bar above the headline
+    if len(paragraphs) < 2:
+        return Head()
     first = paragraphs[0]
     dateline = parse_dateline(first)
     # "BAKU, Azerbaijan, February 24. Hungary eyes…": a headline after a dated dateline.
@@ -71,11 +86,11 @@ def _split_title(
     dated = dateline and (dateline.date or dateline.date_text or dateline.source)
     if dated and is_headline(dateline.rest):
         paragraphs.pop(0)
-        return clean_title(dateline.rest), "first-line", dateline, first
+        return Head(clean_title(dateline.rest), "first-line", dateline, first)
     if is_headline(first):
         paragraphs.pop(0)
-        return clean_title(first), "first-line", None, first
-    return None, None, None, ""
+        return Head(clean_title(first), "first-line", None, first)
+    return Head()
 
 
 def _header_lines(paragraphs: list[str]) -> tuple[FoundDate | None, str | None]:
@@ -94,10 +109,19 @@ def _header_lines(paragraphs: list[str]) -> tuple[FoundDate | None, str | None]:
     return found, author
 
 
+def _with_inferred_year(text: str, full_text: str) -> FoundDate | None:
+    """``February 24`` -> the first 24 February after the latest complete date in the text."""
+    month, day, quoted = partial_dates(text)[0]
+    if inferred := infer_year(month, day, full_text):
+        return FoundDate(datetime(inferred.year, month, day), "day", quoted)
+    return None
+
+
 def _date(
     draft: Draft, header: FoundDate | None, dateline: Dateline | None, lead: str, full_text: str
 ) -> tuple[FoundDate | None, str | None, str | None]:
-    """(date, source, text) by the cascade: stated, header, dateline, lead event, partial."""
+    """(date, source, text) by the cascade: stated, header, dateline, lead event, partial.
+    A date without a year that no complete date fixes stays undated, with its text."""
     stated = draft.given.get("date")
     if isinstance(stated, str) and (found := parse_stated(stated)) and plausible(found):
         return found, "meta" if draft.given_from == "html" else "front-matter", found.text
@@ -106,33 +130,32 @@ def _date(
     if dateline and dateline.date and plausible(dateline.date):
         return dateline.date, "dateline", dateline.date.text
     if dateline and dateline.date_text:
-        month, day, text = partial_dates(dateline.date_text)[0]
-        if inferred := infer_year(month, day, full_text):
-            return FoundDate(datetime(inferred.year, month, day), "day", text), "dateline", text
-        return None, None, text
-    if found := event_date(lead[:400]):
+        found = _with_inferred_year(dateline.date_text, full_text)
+        return found, "dateline" if found else None, dateline.date_text
+    if (found := event_date(lead[:LEAD_CHARS])) and plausible(found):
         return found, "event", found.text
-    partial = partial_dates(lead[:400])
-    if partial:
-        month, day, text = partial[0]
-        if inferred := infer_year(month, day, full_text):
-            return FoundDate(datetime(inferred.year, month, day), "day", text), "event", text
-        return None, None, text
+    if partial := partial_dates(lead[:LEAD_CHARS]):
+        found = _with_inferred_year(lead[:LEAD_CHARS], full_text)
+        return found, "event" if found else None, partial[0][2]
     return None, None, None
 
 
-def _countries(title: str, body: str, dateline_text: str) -> tuple[list[str], dict[str, int]]:
-    """Parties by SPEC's rule, and every mention counted (dateline included)."""
-    title_counts = count_mentions(title)
-    outside = count_mentions(body[len(dateline_text) :] if body.startswith(dateline_text) else body)
+def _countries(
+    title: str, body: str, dateline_text: str, place: str | None
+) -> tuple[list[str], dict[str, int]]:
+    """Parties by SPEC's rule, and every mention counted (the dateline's too).
+
+    ``body`` holds no dateline; a country is a party when the title names it, the body
+    names it twice, or it is the only country title and body name.
+    """
+    in_title = count_mentions(title)
+    in_body = count_mentions(body)
     in_dateline = count_mentions(dateline_text)
-    mentions = Counter(title_counts) + outside + in_dateline
-    named_outside = set(title_counts) | set(outside)
-    parties = {
-        c
-        for c in named_outside
-        if title_counts[c] > 0 or outside[c] >= 2 or len(named_outside) == 1
-    }
+    if not in_dateline and place and (code := place_country(place)):
+        in_dateline = Counter({code: 1})  # "NEW YORK": a city names its country
+    named = set(in_title) | set(in_body)
+    parties = {c for c in named if in_title[c] or in_body[c] >= 2 or len(named) == 1}
+    mentions = in_title + in_body + in_dateline
     return sorted(parties), dict(sorted(mentions.items()))
 
 
@@ -142,41 +165,47 @@ def _given_list(value, valid) -> list[str] | None:
     return [v for v in value if valid(v)]
 
 
+def _given_text(given: dict, key: str) -> str | None:
+    value = given.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def normalize_draft(draft: Draft) -> Article:
     paragraphs = [" ".join(line.split()) for line in draft.text.split("\n") if line.strip()]
-    title, title_source, title_dateline, title_line = _split_title(draft, paragraphs)
+    head = _split_title(draft, paragraphs)
     header_date, author = _header_lines(paragraphs)
-    dateline = title_dateline or (parse_dateline(paragraphs[0]) if paragraphs else None)
     lead = paragraphs[0] if paragraphs else ""
-    lead_rest = dateline.rest if dateline and not title_dateline else lead
+    dateline = head.dateline or (parse_dateline(lead) if lead else None)
+    lead_dateline = dateline if dateline and not head.dateline else None
+    lead_rest = lead_dateline.rest if lead_dateline else lead
+    title, title_source = head.title, head.source
     if title is None:
-        if not lead:
+        if not lead_rest:
             raise Skip("no text")
         title, title_source = title_from_lead(lead_rest), "lead"
     kept, body_author = clean_paragraphs(paragraphs, title)
     body = "\n\n".join(kept)
     if not body.strip():
         raise Skip("no article text after cleaning")
-    full_text = "\n".join([title_line, body])
     date, date_source, date_text = _date(
-        draft, header_date, dateline, lead_rest if title_dateline is None else lead, full_text
+        draft, header_date, dateline, lead_rest, "\n".join([head.line, body])
     )
-    dateline_text = (
-        title_line[: title_dateline.length]
-        if title_dateline
-        else (lead[: dateline.length] if dateline else "")
-    )
+    if head.dateline:
+        dateline_text, body_outside = head.line[: head.dateline.length], body
+    elif lead_dateline and body.startswith(lead[: lead_dateline.length]):
+        dateline_text = lead[: lead_dateline.length]
+        body_outside = body[len(dateline_text) :]
+    else:
+        dateline_text, body_outside = "", body
     countries, mentions = _countries(
-        title, body if not title_dateline else body, "" if title_dateline else dateline_text
+        title, body_outside, dateline_text, dateline.place if dateline else None
     )
-    if title_dateline:
-        mentions = dict(sorted((Counter(mentions) + count_mentions(dateline_text)).items()))
     given = draft.given
-    language = given.get("language") if isinstance(given.get("language"), str) else None
+    language = _given_text(given, "language") or detect_language(title + "\n" + body)
     article = Article(
         id=article_id(draft.key),
         path=draft.path,
-        url=given.get("url") if isinstance(given.get("url"), str) else None,
+        url=_given_text(given, "url"),
         title=title,
         body=body,
         title_source=title_source,
@@ -185,12 +214,9 @@ def normalize_draft(draft: Draft) -> Article:
         date_source=date_source if date else None,
         date_text=date_text,
         place=dateline.place if dateline else None,
-        source=(given.get("source") if isinstance(given.get("source"), str) else None)
-        or (dateline.source if dateline else None),
-        author=(given.get("author") if isinstance(given.get("author"), str) else None)
-        or author
-        or body_author,
-        language=(language or detect_language(title + "\n" + body)).lower(),
+        source=_given_text(given, "source") or (dateline.source if dateline else None),
+        author=_given_text(given, "author") or author or body_author,
+        language=language.lower(),
         countries=_given_list(given.get("countries"), is_country_code) or countries,
         country_mentions=mentions,
         topics=_given_list(given.get("topics"), lambda t: t in topic_ids())

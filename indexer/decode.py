@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 
 import charset_normalizer
 
@@ -13,6 +14,10 @@ from indexer.article import Skip
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 SNIFF_BYTES = 4096  # how much of a file the binary checks look at
 MAX_CONTROL_RATIO = 0.02
+CHAOS_SLACK = 0.1  # how much messier than the first choice a better-fitting reading may be
+COHERENCE_GAIN = 0.1  # how much better its letters must fit the language
+UTF16_HIGH_BYTES = 3  # a text's characters share this many high bytes at most…
+UTF16_SHARE = 0.9  # …for this share of them
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -52,14 +57,13 @@ _CLEAN_TABLE = {
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text saved without a BOM shows NULs at every other byte."""
+    """UTF-16 saved without a BOM: the high byte of every character (every other byte)
+    takes only a few values, a script's block and NUL for spaces and punctuation."""
     if len(data) < 4 or len(data) % 2:
         return None
-    half = len(data) / 2
-    even_nuls = data[0::2].count(0) / half
-    odd_nuls = data[1::2].count(0) / half
-    for ratio, codec in ((odd_nuls, "utf-16-le"), (even_nuls, "utf-16-be")):
-        if ratio > 0.4:
+    for high, codec in ((data[1::2], "utf-16-le"), (data[0::2], "utf-16-be")):
+        common = Counter(high).most_common(UTF16_HIGH_BYTES)
+        if 0 in dict(common) and sum(n for _, n in common) >= UTF16_SHARE * len(high):
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:
@@ -96,9 +100,28 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
+    best = _best_legacy(data)
     if best is None:
         raise Skip("undecodable text (no encoding fits)")
+    return best
+
+
+def _best_legacy(data: bytes) -> str | None:
+    """A legacy code page by charset-normalizer. Short texts often decode cleanly in
+    several code pages (Turkish cp1254 also reads as cp1252, with ý for ı): a nearly as
+    clean reading of the same language whose letters fit that language clearly better
+    wins over the first choice."""
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        if (
+            match.language == best.language
+            and match.chaos <= best.chaos + CHAOS_SLACK
+            and match.coherence >= best.coherence + COHERENCE_GAIN
+        ):
+            best = match
     return str(best)
 
 

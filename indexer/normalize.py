@@ -181,7 +181,7 @@ def normalize_draft(draft: Draft) -> Article:
     title, title_source = head.title, head.source
     if title is None:
         if not lead_rest:
-            raise Skip("no text")
+            raise Skip("no article text")
         title, title_source = title_from_lead(lead_rest), "lead"
     kept, body_author = clean_paragraphs(paragraphs, title)
     body = "\n\n".join(kept)

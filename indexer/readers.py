@@ -144,28 +144,40 @@ def _json_record(path: str, key: str, obj) -> Draft:
     )
 
 
+def _loads(text: str, where: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Skip(f"{where} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise Skip(f"{where} is JSON nested too deeply") from None
+
+
 def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
+    """Records of a .json (one object or a list) or .jsonl file; a bad record skips the
+    file, with the record's number in the reason."""
     if lines:
-        records = []
-        for n, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                try:
-                    records.append((f"{path}#{n}", json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    raise Skip(f"line {n} is not JSON ({exc.msg})") from None
+        records = [
+            (f"{path}#{n}", f"line {n}", _loads(line, f"line {n}"))
+            for n, line in enumerate(text.split("\n"), start=1)
+            if line.strip()
+        ]
     else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise Skip(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+        data = _loads(text, "the file")
         items = data if isinstance(data, list) else [data]
         records = [
-            (path if len(items) == 1 else f"{path}#{n}", obj)
+            (path, "the file", items[0]) if len(items) == 1 else (f"{path}#{n}", f"record {n}", obj)
             for n, obj in enumerate(items, start=1)
         ]
     if not records:
         raise Skip("JSON holds no article")
-    return [_json_record(path, key, obj) for key, obj in records]
+    drafts = []
+    for key, where, obj in records:
+        try:
+            drafts.append(_json_record(path, key, obj))
+        except Skip as exc:
+            raise Skip(f"{where}: {exc}") from None
+    return drafts
 
 
 def read_bytes(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Draft]:

@@ -84,7 +84,7 @@ _DASH = r"(?:\s*[-–—‒]\s*|\s+(?:to|and|until|den|по|ve|-ig)\s+)"  # rang
 _DAY = r"(?:(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\.?" + _DASH + r")?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
 _TIME = (
-    r"(?:(?:[T,\s]|\s+(?:at|luc|в|saat)\s+)+(?P<hh>[01]?\d|2[0-3])[:h.](?P<mi>[0-5]\d)"
+    r"(?:(?:[T,\s|–-]|\s+(?:at|luc|в|saat)\s+)+(?P<hh>[01]?\d|2[0-3])[:h.](?P<mi>[0-5]\d)"
     r"(?::(?P<ss>[0-5]\d)(?:\.\d+)?)?(?:\s*(?P<ampm>[ap])\.?m\b\.?)?)?"
 )
 

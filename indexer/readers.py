@@ -172,11 +172,14 @@ def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
     if not records:
         raise Skip("JSON holds no article")
     drafts = []
-    for key, where, obj in records:
+    for n, (key, where, obj) in enumerate(records, start=1):
         try:
-            drafts.append(_json_record(path, key, obj))
+            draft = _json_record(path, key, obj)
         except Skip as exc:
             raise Skip(f"{where}: {exc}") from None
+        if any(d.key == draft.key for d in drafts):  # a stated id given twice
+            draft.key = f"{draft.key}#{n}"
+        drafts.append(draft)
     return drafts
 
 

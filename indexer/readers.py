@@ -172,15 +172,12 @@ def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
     if not records:
         raise Skip("JSON holds no article")
     drafts = []
-    for n, (key, where, obj) in enumerate(records, start=1):
+    for key, where, obj in records:
         try:
-            draft = _json_record(path, key, obj)
+            drafts.append(_json_record(path, key, obj))
         except Skip as exc:
             raise Skip(f"{where}: {exc}") from None
-        if any(d.key == draft.key for d in drafts):  # a stated id given twice
-            draft.key = f"{draft.key}#{n}"
-        drafts.append(draft)
-    return drafts
+    return drafts  # a stated id given twice names one article: the indexer keeps the last
 
 
 def read_bytes(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Draft]:

@@ -63,8 +63,11 @@ def test_json_object_list_and_jsonl_give_one_article_a_record():
     assert (one.title, one.date, one.path) == ("A", "2024-01-02", "one.json")
     many = normalize_bytes("many.json", json.dumps([record, {**record, "id": "x2"}]).encode())
     assert len({a.id for a in many}) == 2
-    lines = normalize_bytes("l.jsonl", (json.dumps(record) + "\n" + json.dumps(record)).encode())
-    assert len(lines) == 2 and lines[0].id != lines[1].id
+    unnamed = {"title": "B", "body": "Text."}
+    lines = normalize_bytes("l.jsonl", (json.dumps(unnamed) + "\n" + json.dumps(unnamed)).encode())
+    assert len(lines) == 2 and lines[0].id != lines[1].id  # one id a line
+    same = normalize_bytes("s.jsonl", (json.dumps(record) + "\n" + json.dumps(record)).encode())
+    assert same[0].id == same[1].id  # the stated id names the article
 
 
 def test_json_text_key_works_like_body_and_the_first_line_is_not_a_title_when_one_is_given():

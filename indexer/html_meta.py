@@ -53,6 +53,8 @@ _DATE_CLASS = re.compile(
 _SITE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|»|/)\s+|\s*(?:_|\|)\s*")
 _ARTICLE_TYPES = re.compile(r"article|posting|report|webpage", re.I)
 MAX_SITE_WORDS = 4
+MIN_TITLE_CHARS, MAX_TITLE_CHARS = 15, 150  # a <title> outside these may be the site's name
+MIN_H1_WORDS = 5
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 
 
@@ -155,13 +157,16 @@ def _site_names(soup: BeautifulSoup, metas: dict[str, str], url: str | None) -> 
 
 
 def title_from_html(soup: BeautifulSoup, metas: dict[str, str], ld: list[dict]) -> str | None:
-    """Stated titles (Dublin Core, Open Graph, Twitter, Parse.ly), then ``<title>``, the
-    JSON-LD headline, the first ``<h1>``; the site's name is taken off either end."""
+    """Stated titles (Dublin Core, Open Graph, Twitter, Parse.ly), then ``<title>`` (or
+    the lone ``<h1>`` when the title is very short or long), the JSON-LD headline, the
+    first ``<h1>``; the site's name is taken off either end."""
     url = meta_value(metas, ["og:url"]) or _canonical(soup)
     sites = _site_names(soup, metas, url)
     stated = meta_value(metas, TITLE_META)
     if not stated and soup.title:
         stated = soup.title.get_text(" ", strip=True)
+        if len(stated) < MIN_TITLE_CHARS or len(stated) > MAX_TITLE_CHARS:
+            stated = _lone_h1(soup) or stated  # <title>Site</title> and a real <h1>
     if not stated:
         stated = next(
             (i["headline"] for i in _ld_articles(ld) if isinstance(i.get("headline"), str)), None
@@ -172,6 +177,15 @@ def title_from_html(soup: BeautifulSoup, metas: dict[str, str], ld: list[dict]) 
     if not stated or not stated.strip():
         return None
     return strip_site_name(" ".join(stated.split()), sites)
+
+
+def _lone_h1(soup: BeautifulSoup) -> str | None:
+    """The page's only ``<h1>``, when it is long enough to be a headline."""
+    h1s = soup.find_all("h1")
+    if len(h1s) != 1:
+        return None
+    text = " ".join(h1s[0].get_text(" ").split())
+    return text if len(text.split()) >= MIN_H1_WORDS else None
 
 
 def _canonical(soup: BeautifulSoup) -> str | None:

@@ -85,6 +85,7 @@ def test_body_holds_the_articles_paragraphs_and_no_page_furniture():
         ('<meta property="x:title dc:title" content="Preferred title">'
          "<title>Title element</title>", "Preferred title"),
         ("", "Hungary, Uzbekistan deepen police cooperation"),  # the <h1>
+        ("<title>Site</title>", "Hungary, Uzbekistan deepen police cooperation"),  # lone <h1>
     ],
 )  # fmt: skip
 def test_title_is_the_stated_one_without_the_sites_name(head, title):

@@ -39,7 +39,7 @@ BOILERPLATE_PATTERNS = {
         r"(fotoğraf|foto|kaynak)\s*:\s*\S.{0,60}",
         r"(ilgili haber(ler)?|devamı için tıklayın|haberin devamı)\W{0,3}",
     ],
-    # Microsoft Word's style sheet leaking into text copied from it.
+    # Microsoft Word's settings leaking into text copied from it, on one line.
     "office": [r"normal \d+ \d+ (false|true) (false|true) (false|true) .{0,120}"],
 }
 BOILERPLATE = [re.compile(p, re.I) for patterns in BOILERPLATE_PATTERNS.values() for p in patterns]
@@ -57,6 +57,25 @@ AUTHOR_RE = re.compile(
 )
 MAX_AUTHOR_WORDS = 6
 MIN_REPEAT_CHARS = 30  # shorter lines ("Yes.", a subheading) may honestly repeat
+
+
+# Microsoft Word's settings and style sheet, a line each, at the top of a copied text:
+# "Normal", "0", "21", "false", "TR", "X-NONE", "/* Style Definitions */", "mso-…:…;".
+_OFFICE_LINE = re.compile(
+    r"normal|\d+|false|true|x-none|[a-z]{2,3}(-[a-z]{2,4})?|microsoftinternetexplorer\d|"
+    r"/\*.*\*/|[\w.#-]*mso[\w.-]*|\{?\s*[\w-]+\s*:[^{}]*;?\s*\}?|\}",
+    re.I,
+)
+
+
+def strip_office_residue(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without a leading block of Word settings and styles."""
+    if not paragraphs or paragraphs[0].strip().lower() != "normal":
+        return paragraphs
+    start = 0
+    while start < len(paragraphs) and _OFFICE_LINE.fullmatch(paragraphs[start].strip()):
+        start += 1
+    return paragraphs[start:]
 
 
 def is_boilerplate(line: str) -> bool:

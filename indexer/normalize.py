@@ -12,7 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 from indexer.article import Article, Skip
-from indexer.cleanup import author_of, clean_paragraphs, is_boilerplate, is_caption
+from indexer.cleanup import (
+    author_of,
+    clean_paragraphs,
+    is_boilerplate,
+    is_caption,
+    strip_office_residue,
+)
 from indexer.dateline import Dateline, parse_dateline
 from indexer.dates import (
     FoundDate,
@@ -172,6 +178,7 @@ def _given_text(given: dict, key: str) -> str | None:
 
 def normalize_draft(draft: Draft) -> Article:
     paragraphs = [" ".join(line.split()) for line in draft.text.split("\n") if line.strip()]
+    paragraphs = strip_office_residue(paragraphs)
     head = _split_title(draft, paragraphs)
     header_date, author = _header_lines(paragraphs)
     lead = paragraphs[0] if paragraphs else ""

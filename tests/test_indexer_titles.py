@@ -158,3 +158,14 @@ def test_clean_paragraphs_drops_repeats_title_captions_and_furniture():
     kept, author = clean_paragraphs(paragraphs, title)
     assert kept == [lead, "Yes.", "Yes.", "The two sides signed an extradition agreement."]
     assert author == "NT"
+
+
+def test_word_settings_and_styles_at_the_top_are_dropped():
+    from indexer.cleanup import strip_office_residue
+
+    residue = ["Normal", "0", "21", "false", "TR", "X-NONE", "MicrosoftInternetExplorer4",
+               "/* Style Definitions */", "table.MsoNormalTable", '{mso-style-name:"Normal";',
+               "font-size:11.0pt;", "}"]  # fmt: skip
+    text = ["İşte dakika dakika Meclis'teki notlar", "00.32 CHP milletvekili yemin etti."]
+    assert strip_office_residue(residue + text) == text
+    assert strip_office_residue(["Normal people", "0"]) == ["Normal people", "0"]

@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint soak install install-test install-bench relevance bench index clean
+.PHONY: run test lint soak install install-test install-bench relevance bench accuracy index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -333,6 +333,7 @@ class _Run:
                     summary.committed = True
                 else:
                     writer.cancel()
+                    _tidy(ix)  # the cancelled writer's empty segment files
             except BaseException:
                 if runner is not None:
                     runner.abort()

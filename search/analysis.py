@@ -114,6 +114,25 @@ class NfcTokenizer(analysis.RegexTokenizer):
         return super().__call__(unicodedata.normalize("NFC", value), **kwargs)
 
 
+@lru_cache(maxsize=1)
+def _capitalised_words() -> analysis.RegexTokenizer:
+    """Words that start with a capital letter (any script), found by the regex engine."""
+    capitals = "".join(
+        chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000 and chr(c).isupper()
+    )
+    return analysis.RegexTokenizer(r"(?<!\w)[" + re.escape(capitals) + r"]\w*")
+
+
+class NameTokenizer(NfcTokenizer):
+    """For indexing, only the words that start with a capital letter (names; a sixth of
+    a news text); for a query, every word."""
+
+    def __call__(self, value, **kwargs):
+        if kwargs.get("mode") == "query":
+            return super().__call__(value, **kwargs)
+        return _capitalised_words()(unicodedata.normalize("NFC", value), **kwargs)
+
+
 class FoldStemFilter(analysis.Filter):
     """Folded, English-stemmed words, with place spellings joined.
 
@@ -177,7 +196,7 @@ def exact_analyzer():
 
 
 def skeleton_analyzer():
-    return NfcTokenizer() | NameSkeletonFilter()
+    return NameTokenizer() | NameSkeletonFilter()
 
 
 # --- kept so that indexes written before the one-filter chain still open -------------

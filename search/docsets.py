@@ -14,11 +14,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from functools import reduce
+from itertools import accumulate
+from pickle import loads
 
-from whoosh import query
+from whoosh import formats, query
 from whoosh.reading import TermNotFound
 
-from search.facets import to_bits
+from search import postings
+from search.facets import docnums, to_bits
 
 TERM_CACHE = 4096  # term bitsets kept per index generation
 
@@ -54,6 +57,7 @@ class DocSets:
         self.size = self.reader.doc_count_all()
         self.live = live  # the documents not deleted
         self.cache = cache if cache is not None else TermCache()
+        self._memo: dict[int, int] = {}  # id(query node) -> bits, for this request
 
     def term(self, fieldname: str, text) -> int:
         btext = text if isinstance(text, bytes) else self._to_bytes(fieldname, text)
@@ -62,8 +66,7 @@ class DocSets:
         if found is not None:
             return found
         try:
-            ids = self.reader.postings(fieldname, btext).all_ids()
-            bits = to_bits(ids, self.size) & self.live
+            bits = to_bits(postings.doc_ids(self.reader, fieldname, btext), self.size) & self.live
         except (TermNotFound, KeyError):
             bits = 0
         self.cache.put(key, bits)
@@ -76,6 +79,14 @@ class DocSets:
 
     def of(self, q: query.Query) -> int:
         """The live documents ``q`` matches."""
+        if isinstance(q, query.Term):
+            return self.term(q.fieldname, q.text)
+        found = self._memo.get(id(q))
+        if found is None:
+            found = self._memo[id(q)] = self._of(q)
+        return found
+
+    def _of(self, q: query.Query) -> int:
         if isinstance(q, query.Every):
             return self.live
         if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
@@ -112,8 +123,62 @@ class DocSets:
         return bits
 
     def _phrase(self, q: query.Phrase) -> int:
+        """Documents with the words at consecutive positions (cached per generation)."""
         candidates = self._all(query.Term(q.fieldname, w) for w in q.words)
         if not candidates or len(q.words) < 2:
             return candidates
-        found = to_bits(q.docs(self.searcher), self.size)
-        return found & candidates
+        fmt = self.reader.schema[q.fieldname].format
+        if q.slop != 1 or not fmt.supports("positions"):
+            return to_bits(q.docs(self.searcher), self.size) & candidates
+        key = (q.fieldname, tuple(q.words))
+        found = self.cache.get(key)
+        if found is None:
+            wanted = set(docnums(candidates))
+            where = [self._positions(q.fieldname, w, wanted, fmt) for w in q.words]
+            found = to_bits(_consecutive(where), self.size) & candidates
+            self.cache.put(key, found)
+        return found
+
+    def _positions(self, fieldname: str, word: str, wanted: set[int], fmt) -> dict:
+        decode = _position_decoder(fmt)
+        out = {}
+        for offset, ids, encoded in postings.values(
+            self.reader, fieldname, self._to_bytes(fieldname, word)
+        ):
+            for i, docnum in enumerate(ids):
+                if docnum + offset in wanted:
+                    out[docnum + offset] = decode(encoded[i])
+        return out
+
+
+def _position_decoder(fmt):
+    """``fmt.decode_positions``, with the deltas summed in C for Whoosh's two formats
+    (both store a 4-byte count and a pickled list, its final STOP byte cut off)."""
+    if type(fmt) is formats.Characters:  # (position, start, end) deltas
+
+        def decode(value: bytes) -> list[int]:
+            codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+            return list(accumulate(code[0] for code in codes))
+
+        return decode
+    if type(fmt) is formats.Positions:
+
+        def decode(value: bytes) -> list[int]:
+            return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+        return decode
+    return fmt.decode_positions
+
+
+def _consecutive(where: list[dict]) -> list[int]:
+    """Docnums where word k of the phrase is at some position p + k, for every k."""
+    found = []
+    for docnum, starts in where[0].items():
+        possible = set(starts)
+        for k, positions in enumerate(where[1:], start=1):
+            possible &= {p - k for p in positions.get(docnum, ())}
+            if not possible:
+                break
+        if possible:
+            found.append(docnum)
+    return found

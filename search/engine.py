@@ -24,10 +24,11 @@ from indexer.gazetteer import country_name
 from indexer.topics import topic_label
 from search import highlight, ranking
 from search.docsets import DocSets, TermCache
-from search.facets import FACETS, Columns, docnums
+from search.facets import FACETS, Columns
 from search.query import expand_terms, parse_user_query
 from search.request import SearchRequest
 from search.schema import day_number
+from search.scoring import FieldLengths, TermScores
 from search.store import open_index, size_bytes
 from search.suggest import suggestion
 
@@ -55,6 +56,8 @@ class _Generation:
         self.number = number
         self.columns = Columns(searcher.reader())
         self.terms = TermCache()
+        self.lengths = FieldLengths()
+        self.scores = TermScores()
 
 
 class Engine:
@@ -111,10 +114,8 @@ class Engine:
         columns = shared.columns
         text_q = expand_terms(parse_user_query(searcher.schema, request.q), searcher.reader())
         browsing = isinstance(text_q, query.Every)
-        if browsing:
-            matched = columns.all
-        else:
-            matched = DocSets(searcher, columns.all, shared.terms).of(text_q)
+        docsets = DocSets(searcher, columns.all, shared.terms)
+        matched = columns.all if browsing else docsets.of(text_q)
         selections = {f: getattr(request, f) for f in FILTERED}
         filter_bits = {f: columns.any_of(f, v) for f, v in selections.items() if v}
         date_bits = None
@@ -137,7 +138,7 @@ class Engine:
             facets[facet] = _facet_values(
                 facet, columns.count(facet, base), selections.get(facet, [])
             )
-        hits = self._page(searcher, columns, text_q, request, (matched, final, total))
+        hits = self._page(searcher, shared, docsets, text_q, request, (final, total))
         suggested = None
         if not browsing and total < SUGGEST_BELOW:
             suggested = suggestion(searcher, request.q)
@@ -154,33 +155,37 @@ class Engine:
             "took_ms": round((time.perf_counter() - started) * 1000),
         }
 
-    def _page(self, searcher, columns, text_q, request, sets) -> list[dict]:
+    def _page(self, searcher, shared, docsets, text_q, request, sets) -> list[dict]:
         """The hits of the requested page: newest first when browsing or sorting by date."""
-        matched, final, total = sets
+        final, total = sets
         first = (request.page - 1) * request.per_page
         if first >= total:
             return []
         browsing = isinstance(text_q, query.Every)
+        count = request.per_page
         if browsing or request.sort == "date":
-            chosen = [(None, d) for d in ranking.newest(columns, final, first, request.per_page)]
+            chosen = [(None, d) for d in ranking.newest(shared.columns, final, first, count)]
         else:
-            allow = set(docnums(final)) if final != matched else None
-            best = ranking.top_docs(searcher, text_q, first + request.per_page, allow)
+            best = ranking.top_docs(
+                searcher,
+                text_q,
+                first + count,
+                within=final,
+                docsets=docsets,
+                lengths=shared.lengths,
+                cache=shared.scores,
+            )
             chosen = [(round(score, 3), d) for score, d in best[first:]]
         return self._hits(searcher, text_q, browsing, chosen)
 
     def _hits(self, searcher, text_q, browsing: bool, chosen) -> list[dict]:
-        docs = [d for _, d in chosen]
-        marks = {"title": {}, "body": {}} if browsing else _marks(searcher, text_q, docs)
-        sound = None if browsing else _sound_terms(searcher, text_q)
+        marker = None if browsing else highlight.Marker(searcher, text_q, [d for _, d in chosen])
         hits = []
         for score, docnum in chosen:
             article = searcher.stored_fields(docnum)["article"]
-            title_spans = marks["title"].get(docnum, [])
-            body_spans = marks["body"].get(docnum, [])
-            if sound and not (title_spans or body_spans):  # found as a transliteration
-                title_spans = highlight.spans_from_text(article["title"], *sound)
-                body_spans = highlight.spans_from_text(article["body"], *sound)
+            title_spans, body_spans = [], []
+            if marker is not None:
+                title_spans, body_spans = marker.spans(docnum, article["title"], article["body"])
             hits.append(
                 {
                     "id": article["id"],
@@ -209,16 +214,13 @@ class Engine:
         if docnum is None:
             return None
         article = dict(searcher.stored_fields(docnum)["article"])
-        spans = {"title": [], "body": []}
+        title_spans, body_spans = [], []
         if q:
-            reader = searcher.reader()
-            text_q = expand_terms(parse_user_query(searcher.schema, q), reader)
-            for fieldname in spans:
-                terms = highlight.positive_terms(text_q, reader, fieldname)
-                found = highlight.spans_by_doc(reader, fieldname, terms, [docnum])
-                spans[fieldname] = found.get(docnum) or []
-        article["title_html"] = highlight.mark(article["title"], spans["title"])
-        article["body_html"] = highlight.mark(article["body"], spans["body"], collapse=False)
+            text_q = expand_terms(parse_user_query(searcher.schema, q), searcher.reader())
+            marker = highlight.Marker(searcher, text_q, [docnum])
+            title_spans, body_spans = marker.spans(docnum, article["title"], article["body"])
+        article["title_html"] = highlight.mark(article["title"], title_spans)
+        article["body_html"] = highlight.mark(article["body"], body_spans, collapse=False)
         article["related"] = self._related(searcher, docnum, article)
         return article
 
@@ -272,26 +274,6 @@ class Engine:
             "last_update": state.get("last_update"),
             "sources": state.get("sources", []),
         }
-
-
-def _marks(searcher, text_q, docs: list[int]) -> dict[str, dict[int, list]]:
-    """field -> docnum -> spans of the query's words, for the title and the body."""
-    reader = searcher.reader()
-    marks: dict[str, dict[int, list]] = {}
-    for fieldname in ("title", "body"):
-        terms = highlight.positive_terms(text_q, reader, fieldname)
-        marks[fieldname] = highlight.spans_by_doc(reader, fieldname, terms, docs) if terms else {}
-    return marks
-
-
-def _sound_terms(searcher, text_q) -> tuple[set[str], object] | None:
-    """The name skeletons the query looks for, and the analyzer that finds them in text."""
-    if "sound" not in searcher.schema:
-        return None
-    terms = highlight.positive_terms(text_q, searcher.reader(), "sound")
-    if not terms:
-        return None
-    return {t.decode("utf-8") for t in terms}, searcher.schema["sound"].analyzer
 
 
 def _key_term(term: str) -> bool:

@@ -8,9 +8,13 @@ have it, built once per index generation; a count is ``(matched & value).bit_cou
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import reduce
+
+from search import postings
 
 FACETS = ("country", "topic", "year", "language")
 _NONZERO = re.compile(rb"[^\x00]")
@@ -38,28 +42,66 @@ def docnums(bits: int, reverse: bool = False) -> list[int]:
     return out
 
 
+def _live_bits(reader) -> int:
+    """Every document not deleted, segment by segment."""
+    bits = 0
+    for leaf, offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        if leaf.has_deletions():
+            bits |= to_bits((d + offset for d in leaf.all_doc_ids()), offset + count)
+        else:
+            bits |= ((1 << count) - 1) << offset
+    return bits
+
+
+def _column_groups(reader, fieldname: str) -> dict:
+    """value -> docnums, from a sortable column read a segment at a time."""
+    groups: dict = {}
+    for leaf, offset in reader.leaf_readers():
+        raw = leaf.column_reader(fieldname, translate=False)
+        translate = reader.schema[fieldname].from_column_value
+        values = _raw_numbers(raw, leaf.doc_count_all())
+        if values is None:  # another column type: one document at a time
+            values = [raw[d] for d in range(leaf.doc_count_all())]
+        by_raw: dict = {}
+        for docnum, value in enumerate(values):
+            by_raw.setdefault(value, []).append(docnum + offset)
+        for value, docs in by_raw.items():
+            groups.setdefault(translate(value), []).extend(docs)
+    return groups
+
+
+def _raw_numbers(column, count: int) -> array | None:
+    """A numeric column's values in one read (Whoosh stores them big-endian)."""
+    needed = ("_dbfile", "_basepos", "_count", "_typecode", "_default")
+    if not all(hasattr(column, a) for a in needed):
+        return None
+    values = array(column._typecode)
+    stored = min(column._count, count)
+    values.frombytes(column._dbfile.get(column._basepos, stored * values.itemsize))
+    if sys.byteorder == "little":
+        values.byteswap()
+    values.extend([column._default] * (count - stored))
+    return values
+
+
 class Columns:
     """Bitsets of one reader: every live document, each facet value, each day."""
 
     def __init__(self, reader):
         size = reader.doc_count_all()
         self.size = size
-        self.all = to_bits(reader.all_doc_ids(), size)
+        self.all = _live_bits(reader)
         self.values: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             table = {}
             if facet in reader.schema:
                 for term in reader.lexicon(facet):
                     value = term.decode("utf-8") if isinstance(term, bytes) else term
-                    ids = reader.postings(facet, term).all_ids()
-                    table[value] = to_bits(ids, size) & self.all
+                    table[value] = to_bits(postings.doc_ids(reader, facet, term), size) & self.all
             self.values[facet] = {k: v for k, v in table.items() if v}
-        days: dict[int, list[int]] = {}
-        if reader.doc_count():
-            column = reader.column_reader("day")
-            for docnum in reader.all_doc_ids():
-                days.setdefault(column[docnum] or 0, []).append(docnum)
-        self.days = sorted((d, to_bits(ids, size)) for d, ids in days.items() if d)
+        days = _column_groups(reader, "day") if reader.doc_count() else {}
+        self.days = sorted((d, to_bits(ids, size) & self.all) for d, ids in days.items() if d)
         self._day_keys = [d for d, _ in self.days]
         self.dated = reduce(lambda a, b: a | b, (bits for _, bits in self.days), 0)
 

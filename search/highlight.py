@@ -104,6 +104,53 @@ def _merged(spans: list[Span]) -> list[Span]:
     return out
 
 
+class Marker:
+    """Where to mark the query's words in the title and body of some hits.
+
+    From the stored offsets when the index has them; by analysing the text for an index
+    written before it did; and for a hit found only as a transliteration (the name
+    skeleton tier), the words whose skeleton the query looks for.
+    """
+
+    FIELDS = ("title", "body")
+
+    def __init__(self, searcher, q: query.Query, docs: list[int]):
+        reader, schema = searcher.reader(), searcher.schema
+        self.offsets: dict[str, dict[int, list[Span]]] = {}
+        self.analysed: dict[str, tuple[set[str], object]] = {}
+        for fieldname in self.FIELDS:
+            terms = positive_terms(q, reader, fieldname)
+            if not terms:
+                continue
+            if schema[fieldname].format.supports("characters"):
+                self.offsets[fieldname] = spans_by_doc(reader, fieldname, terms, docs)
+            else:
+                words = {t.decode("utf-8") for t in terms}
+                self.analysed[fieldname] = (words, schema[fieldname].analyzer)
+        self.sound = None
+        if "sound" in schema:
+            skeletons = positive_terms(q, reader, "sound")
+            if skeletons:
+                words = {t.decode("utf-8") for t in skeletons}
+                self.sound = (words, schema["sound"].analyzer)
+
+    def _spans(self, fieldname: str, docnum: int, text: str) -> list[Span]:
+        if fieldname in self.offsets:
+            return self.offsets[fieldname].get(docnum, [])
+        if fieldname in self.analysed:
+            return spans_from_text(text, *self.analysed[fieldname])
+        return []
+
+    def spans(self, docnum: int, title: str, body: str) -> tuple[list[Span], list[Span]]:
+        """(title spans, body spans) of one hit."""
+        title_spans = self._spans("title", docnum, title)
+        body_spans = self._spans("body", docnum, body)
+        if self.sound and not (title_spans or body_spans):
+            title_spans = spans_from_text(title, *self.sound)
+            body_spans = spans_from_text(body, *self.sound)
+        return title_spans, body_spans
+
+
 # --- rendering ----------------------------------------------------------------------------
 
 

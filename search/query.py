@@ -14,6 +14,7 @@ from whoosh import qparser, query
 
 from indexer.gazetteer import equivalence_groups, fold
 from search.analysis import skeleton
+from search.lexicon import terms_within
 from search.schema import USER_FIELDS
 
 MAX_QUERY_CHARS = 1000
@@ -105,7 +106,8 @@ def _bound(q: query.Query) -> query.Query:
     """Cap fuzzy edits, ask fuzzy terms for a prefix, keep only the fields we allow."""
     if isinstance(q, query.FuzzyTerm):
         q.maxdist = min(max(q.maxdist, 1), MAX_FUZZY_EDITS)
-        q.prefixlength = min(max(q.prefixlength, 1), max(len(q.text) - 1, 0))
+        # a shared prefix as long as the edits allowed keeps the term list walk short
+        q.prefixlength = min(max(q.prefixlength, q.maxdist), max(len(q.text) - 1, 0))
         q.text = fold(q.text)
     if isinstance(q, query.Wildcard) and not isinstance(q, query.Prefix):
         return query.NullQuery
@@ -175,7 +177,10 @@ def expand_terms(q: query.Query, reader) -> query.Query:
         if fieldname not in reader.schema:
             return query.NullQuery
         field = reader.schema[fieldname]
-        texts = list(islice(q._btexts(reader), EXPANSION_SCAN))
+        if isinstance(q, query.FuzzyTerm):
+            texts = list(terms_within(reader, fieldname, q.text, q.maxdist, q.prefixlength))
+        else:
+            texts = list(islice(q._btexts(reader), EXPANSION_SCAN))
         if len(texts) > MAX_EXPANSIONS:
             texts.sort(key=lambda t: -reader.doc_frequency(fieldname, t))
             texts = texts[:MAX_EXPANSIONS]

@@ -1,24 +1,56 @@
 """Which documents fill a page: the best scored, or the newest.
 
-Whoosh's default collector calls ``Matcher.replace(minquality)`` as its top-N fills up,
-and on 2.7.5 that rewrite is wrong for an AND of ORs (every multi-word query here): a
-search for ``boundary layer`` over 300 Cranfield abstracts returned 19 documents out of
-106 and missed the best one. ``top_docs`` therefore collects with ``replace=0`` (block
-quality skipping stays on: ``tests/test_search_ranking.py`` checks it against scoring
-every document).
+The best are scored term at a time (``search.scoring``), with Whoosh's BM25F numbers.
+Whoosh's own collector is kept for other weightings, and never with its defaults: it
+calls ``Matcher.replace(minquality)`` as its top N fills up, and on 2.7.5 that rewrite
+is wrong for an AND of ORs (every multi-word query here): ``boundary layer`` over 300
+Cranfield abstracts returned 19 documents of 106 and missed the best one. So it runs
+with ``replace=0`` (``tests/test_search_ranking.py`` checks both against scoring every
+document one by one).
 """
 
 from __future__ import annotations
 
 from whoosh import collectors
 
-from search.facets import Columns, docnums
+from search import scoring
+from search.docsets import DocSets
+from search.facets import Columns, docnums, to_bits
 
 USE_BLOCK_QUALITY = True
 
 
-def top_docs(searcher, q, limit: int, allow: set[int] | None = None) -> list[tuple[float, int]]:
-    """(score, docnum) of the ``limit`` best documents, best first; only ``allow`` if given."""
+def top_docs(
+    searcher,
+    q,
+    limit: int,
+    allow: set[int] | None = None,
+    *,
+    within: int | None = None,
+    docsets: DocSets | None = None,
+    lengths: scoring.FieldLengths | None = None,
+    cache: scoring.TermScores | None = None,
+) -> list[tuple[float, int]]:
+    """(score, docnum) of the ``limit`` best documents, best first, ties by docnum; only
+    those in ``allow`` (a set) and ``within`` (a bitset) when given."""
+    if not scoring.supported(searcher):
+        if within is not None:
+            allow = set(docnums(within)) & allow if allow is not None else set(docnums(within))
+        return whoosh_top_docs(searcher, q, limit, allow)
+    reader = searcher.reader()
+    if docsets is None:
+        docsets = DocSets(searcher, to_bits(reader.all_doc_ids(), reader.doc_count_all()))
+    matched = docsets.of(q)
+    if within is not None:
+        matched &= within
+    if allow is not None:
+        matched &= to_bits(allow, docsets.size)
+    scorer = scoring.Bm25(searcher, docsets, lengths or scoring.FieldLengths(), cache)
+    return scorer.top(q, matched, limit)
+
+
+def whoosh_top_docs(searcher, q, limit: int, allow: set[int] | None = None) -> list:
+    """The same through Whoosh's collector (any weighting), with ``replace`` off."""
     collector = collectors.TopCollector(limit=limit, usequality=USE_BLOCK_QUALITY, replace=0)
     if allow is not None:
         collector = collectors.FilterCollector(collector, allow=allow)

@@ -12,6 +12,7 @@ import re
 from whoosh.support.levenshtein import distance
 
 from indexer.gazetteer import fold
+from search.lexicon import terms_within
 from search.query import rewrite_equivalents
 
 MIN_WORD = 4
@@ -27,10 +28,19 @@ def _known(reader, analyzer, word: str) -> bool:
 
 
 def respelling(reader, word: str) -> str | None:
-    """The folded word of the index closest to ``word``, or None."""
+    """The folded word of the index closest to ``word``, or None: one edit away (same first
+    letter), else two (same first two letters)."""
     folded = fold(word)
+    for edits, prefix in ((1, 1), (MAX_EDITS, 2)):
+        found = _closest(reader, folded, edits, prefix)
+        if found:
+            return found
+    return None
+
+
+def _closest(reader, folded: str, edits: int, prefix: int) -> str | None:
     frequency: dict[str, int] = {}
-    for term in reader.terms_within(LEXICON, folded, MAX_EDITS, prefix=1):
+    for term in terms_within(reader, LEXICON, folded, edits, prefix):
         candidate = fold(term)
         if candidate != folded and candidate.isalpha():
             frequency[candidate] = frequency.get(candidate, 0) + reader.doc_frequency(LEXICON, term)

@@ -291,3 +291,29 @@ def test_stats_count_articles_and_facets(engine):
     assert stats["size_bytes"] > 0 and stats["last_update"]
     years = {v["value"]: v["count"] for v in stats["facets"]["year"]}
     assert years["undated"] == 2  # seed 002 and the list of codes
+
+
+def test_an_index_without_stored_offsets_still_marks_words(tmp_path):
+    """An index written before ``chars=True`` (until its next run rebuilds it)."""
+    from whoosh import fields
+
+    from search.schema import build_schema, document_for
+    from search.store import open_or_create
+
+    schema = build_schema()
+    for name in ("title", "body"):
+        schema._fields[name] = fields.TEXT(analyzer=schema[name].analyzer)
+    ix = open_or_create(tmp_path / "index")
+    writer = ix.writer()
+    writer.schema = schema
+    for n, fixture in enumerate(FIXTURES[:2]):
+        article = {**fixture, "path": f"f{n}.json", "checksum": "sha256:x"}
+        writer.add_document(**document_for(article, "x"))
+    writer.commit()
+    old = Engine(tmp_path / "index")
+    try:
+        found = old.search(parse_request({"q": ["erdogan"]}))["hits"][0]
+    finally:
+        old.close()
+    assert found["title_html"].startswith("<mark>Erdoğan</mark>")
+    assert "<mark>Erdoğan</mark>" in found["snippet"]

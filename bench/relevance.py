@@ -215,12 +215,13 @@ def _scored(peer, label: str, collection: Collection, build_seconds: float) -> S
 def systems() -> list[tuple[str, Callable]]:
     """(label, factory) of every system in the comparison."""
     from bench.peers import make_peer, tantivy_available
-    from bench.peers.diplosearch_peer import PRODUCT, PROPOSED, Ranking
+    from bench.peers.diplosearch_peer import PRODUCT, PROPOSED, WEIGHTS_ONLY, Ranking
 
     found = [
         ("diplosearch, product (AND)", lambda: make_peer("diplosearch", ranking=PRODUCT)),
         ("diplosearch, OR", lambda: make_peer("diplosearch", ranking=Ranking())),
-        ("diplosearch, OR + proposed", lambda: make_peer("diplosearch", ranking=PROPOSED)),
+        ("diplosearch, OR, step 1", lambda: make_peer("diplosearch", ranking=WEIGHTS_ONLY)),
+        ("diplosearch, OR, step 2", lambda: make_peer("diplosearch", ranking=PROPOSED)),
         ("sqlite-fts5 bm25", lambda: make_peer("sqlite-fts5")),
     ]
     if tantivy_available():
@@ -270,7 +271,7 @@ def run_variants(collection: Collection, base: Path) -> list[Scores]:
 
     results, built = [], {}
     for label, ranking in variants():
-        key = ranking.title_field_boost
+        key = ranking.index_key()
         if key not in built:
             peer = DiplosearchPeer(ranking)
             stats = peer.build(collection.docs, base / f"{collection.name}-v{len(built)}")

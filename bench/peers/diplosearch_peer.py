@@ -21,15 +21,17 @@ query with ``search.query.parse_user_query``; what differs is set by a ``Ranking
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from whoosh import analysis, query, scoring
+from whoosh import analysis, fields, query, scoring
 
 from bench.peers.common import (
     BuildStats,
@@ -46,12 +48,14 @@ from indexer.pipeline import index_paths
 from search.engine import Engine
 from search.query import MAX_TERMS, parse_user_query
 from search.request import SearchRequest
+from search.schema import document_for
 from search.store import open_index, open_or_create
 
 CHUNK_WORDS = 20  # words per parse_user_query call: well under its MAX_TERMS cut
 ID_MAP = "bench-ids.json"  # diplosearch article id -> the corpus's id
 STOP_WORDS = frozenset(analysis.STOP_WORDS)
 TEXT_FIELDS = ("title", "body", "title_exact", "body_exact")
+COMBINED = "text"  # the prototype's title + body field
 assert CHUNK_WORDS < MAX_TERMS
 
 
@@ -66,11 +70,15 @@ class Ranking:
     field_B: dict[str, float] = field(default_factory=dict)  # e.g. {"title": 0.3}
     field_boosts: dict[str, float] | None = None  # None: search.query.FIELD_BOOSTS
     title_field_boost: float | None = None  # index time; None: search.schema.TITLE_BOOST
+    # Index time: a ``text`` field (title + body, no positions) scores in place of
+    # ``body``, so a word's title and body occurrences saturate together (BM25F-like).
+    combined_field: bool = False
     name_tier: bool = True
     stop_words: bool = False
     proximity: float = 0.0  # boost of a pair of adjacent words found near each other
     proximity_slop: int = 3
     whole_query: bool = True  # parse in chunks so no word of a long query is cut off
+    query_tf: bool = False  # a word repeated in the query weighs more (as in plain BM25)
 
     def label(self) -> str:
         changed = [
@@ -80,6 +88,10 @@ class Ranking:
         ]
         mode = "OR" if self.disjunctive else "AND"
         return mode + (" " + ", ".join(changed) if changed else "")
+
+    def index_key(self) -> tuple:
+        """The settings that need their own index."""
+        return (self.title_field_boost, self.combined_field)
 
     def weighting(self) -> scoring.WeightingModel:
         per_field = {f"{name}_B": value for name, value in self.field_B.items()}
@@ -104,30 +116,40 @@ class BM25IdfF(scoring.BM25F):
 
 
 PRODUCT = Ranking(disjunctive=False)
-PROPOSED = Ranking(stop_words=True)
-# General changes tried against the OR baseline, alone and then together
+# Proposed, step 1: settings only (plus a reindex for the title's index-time boost).
+WEIGHTS_ONLY = Ranking(
+    stop_words=True,
+    query_tf=True,
+    idf="bm25",
+    title_field_boost=1.0,
+    field_boosts={"title": 1.0, "body": 1.0, "title_exact": 0.5, "body_exact": 0.5},
+)
+# Proposed, step 2: also score on title + body as one field (a schema change).
+PROPOSED = Ranking(
+    stop_words=True,
+    query_tf=True,
+    idf="bm25",
+    title_field_boost=1.0,
+    combined_field=True,
+    field_boosts={"text": 1.0, "title": 0.5, "body": 0.0, "title_exact": 0.25, "body_exact": 0.25},
+)
+# General changes tried against the OR baseline one at a time, then together
 # (python -m bench.relevance --variants). None is specific to Cranfield or CISI.
 VARIANTS = {
     "OR baseline": Ranking(),
     "OR, long queries cut (product's MAX_TERMS)": Ranking(whole_query=False),
     "OR, stop words dropped": Ranking(stop_words=True),
+    "OR, repeated words weigh more": Ranking(query_tf=True),
     "OR, BM25 idf": Ranking(idf="bm25"),
     "OR, title boost at query time only": Ranking(title_field_boost=1.0),
+    "OR, field boosts 1/1/0.5/0.5": Ranking(field_boosts=WEIGHTS_ONLY.field_boosts),
     "OR, no name tier": Ranking(name_tier=False),
-    "OR, no exact fields": Ranking(
-        field_boosts={"title": 3.0, "body": 1.0, "title_exact": 0.0, "body_exact": 0.0}
-    ),
     "OR, BM25 k1 0.9 b 0.4": Ranking(K1=0.9, B=0.4),
     "OR, title b 0.3": Ranking(field_B={"title": 0.3, "title_exact": 0.3}),
     "OR, proximity pairs (slop 3, boost 1)": Ranking(proximity=1.0),
-    "OR, stop words + BM25 idf": Ranking(stop_words=True, idf="bm25"),
-    "OR, stop words + title at query time": Ranking(stop_words=True, title_field_boost=1.0),
-    "OR, stop words + BM25 idf + title at query time": Ranking(
-        stop_words=True, idf="bm25", title_field_boost=1.0
-    ),
-    "OR, all three + proximity": Ranking(
-        stop_words=True, idf="bm25", title_field_boost=1.0, proximity=1.0
-    ),
+    "OR, step 1 (all of the above that helped)": WEIGHTS_ONLY,
+    "OR, step 1 + proximity": replace(WEIGHTS_ONLY, proximity=1.0),
+    "OR, step 2: title + body as one field": PROPOSED,
 }
 
 
@@ -165,8 +187,8 @@ class DiplosearchPeer:
 
     def set_ranking(self, ranking: Ranking) -> None:
         """Rank with other query-time settings on the same index."""
-        if ranking.title_field_boost != self.ranking.title_field_boost:
-            raise ValueError("the index-time title boost differs: build another index")
+        if ranking.index_key() != self.ranking.index_key():
+            raise ValueError("index-time settings differ: build another index")
         self.ranking = ranking
         if self._searcher is not None:
             self._searcher.close()
@@ -184,8 +206,8 @@ class DiplosearchPeer:
             shutil.rmtree(directory)
         (directory / "articles").mkdir(parents=True)
         self.directory, self.ids, self._stems = directory, {}, {}
-        if self.ranking.title_field_boost is not None:
-            _create_with_title_boost(self.index_dir, self.ranking.title_field_boost)
+        if self.ranking.index_key() != Ranking().index_key():
+            _create_variant(self.index_dir, self.ranking)
 
     def _write_files(self, articles: Iterable[dict]) -> list[Path]:
         """One JSON file per article, named by number; the corpus id goes in the id map."""
@@ -208,13 +230,17 @@ class DiplosearchPeer:
             found[article.id] = self._stems.get(stem, stem)
 
         with Timer() as timer:
-            # never rebuild=True: it would replace a pre-created index's schema (see _reset)
-            summary = index_paths(self.index_dir, paths, progress=False, on_article=remember)
+            if self.ranking.combined_field:
+                added = _write_combined(self.index_dir, paths, remember)
+            else:
+                # never rebuild=True: it would replace a pre-created schema (see _reset)
+                summary = index_paths(self.index_dir, paths, progress=False, on_article=remember)
+                added = summary.added + summary.updated
         self.ids.update(found)
         (self.directory / ID_MAP).write_text(json.dumps(self.ids), encoding="utf-8")
         self.close()
         self.engine = Engine(self.index_dir)
-        return BuildStats(summary.added + summary.updated, timer.seconds, dir_size(self.index_dir))
+        return BuildStats(added, timer.seconds, dir_size(self.index_dir))
 
     # --- ranking for the relevance evaluation -----------------------------------------
 
@@ -294,13 +320,39 @@ class DiplosearchPeer:
 _GIVEN = ("id", "title", "body", "date", "countries", "topics", "language", "source", "url")
 
 
-def _create_with_title_boost(index_dir: Path, boost: float) -> None:
-    """An empty index whose title fields carry another index-time boost."""
+def _create_variant(index_dir: Path, ranking: Ranking) -> None:
+    """An empty index with the ranking's index-time changes to the product's schema."""
     ix = open_or_create(index_dir)
     schema = ix.schema
-    for name in ("title", "title_exact"):
-        schema[name].format.field_boost = boost
+    if ranking.title_field_boost is not None:
+        for name in ("title", "title_exact"):
+            schema[name].format.field_boost = ranking.title_field_boost
+    if ranking.combined_field:
+        schema.add(COMBINED, fields.TEXT(analyzer=schema["body"].analyzer, phrase=False))
     ix.storage.create_index(schema)
+
+
+def _write_combined(index_dir: Path, paths: list[Path], on_article) -> int:
+    """The prototype of the proposed ``document_for``: the product's document plus
+    ``text`` = title + body. (``index_paths`` has no hook for it, so this loop does the
+    reading, normalising and writing itself, without the manifest.)"""
+    ix = open_index(index_dir)
+    writer = ix.writer(limitmb=256)
+    added = 0
+    for path in paths:
+        data = path.read_bytes()
+        try:
+            articles = normalize_file(path)
+        except Skip:
+            continue
+        for article in articles:
+            record = document_for(article.as_dict(), hashlib.sha256(data).hexdigest())
+            record[COMBINED] = article.title + "\n" + article.body
+            writer.add_document(**record)
+            on_article(article)
+            added += 1
+    writer.commit()
+    return added
 
 
 def articles_from_files(paths: Iterable[Path]) -> Iterator[dict]:
@@ -331,15 +383,37 @@ def build_query(schema, text: str, ranking: Ranking) -> query.Query:
         plain = [w for w in plain if w not in STOP_WORDS] or plain
     if not plain:
         return query.Every()
-    size = CHUNK_WORDS if ranking.whole_query else len(plain)
+    # Each distinct word once (whoosh's normalize() would merge repeats anyway); the
+    # product's own cut keeps the text as typed.
+    source = list(dict.fromkeys(plain)) if ranking.whole_query else plain
+    size = CHUNK_WORDS if ranking.whole_query else len(source)
     groups: list[query.Query] = []
-    for start in range(0, len(plain), size):
-        parsed = parse_user_query(schema, " ".join(plain[start : start + size]))
+    for start in range(0, len(source), size):
+        parsed = parse_user_query(schema, " ".join(source[start : start + size]))
         groups += parsed.subqueries if isinstance(parsed, query.And) else [parsed]
-    q = _adjusted(query.Or(groups), ranking)
+    counts = Counter(plain) if ranking.query_tf else Counter()
+    scaled = [_scaled(_adjusted(g, ranking), counts.get(_word_of(g), 1)) for g in groups]
+    q = query.Or([g for g in scaled if g is not query.NullQuery])
     if ranking.proximity > 0:
         q = query.Or([q, *_pairs(schema, plain, ranking)])
     return q
+
+
+def _word_of(group: query.Query) -> str | None:
+    """The word a per-word group stands for: its exact-spelling term."""
+    for fieldname, text in group.iter_all_terms():
+        if fieldname == "title_exact":
+            return text
+    return None
+
+
+def _scaled(q: query.Query, factor: float) -> query.Query:
+    """Every term's boost times ``factor`` (a word said three times weighs three)."""
+    if factor == 1:
+        return q
+    if isinstance(q, query.Term) and not isinstance(q, query.MultiTerm):
+        return replace_boost(q, q.boost * factor)
+    return q if q.is_leaf() else q.apply(lambda sub: _scaled(sub, factor))
 
 
 def _adjusted(q: query.Query, ranking: Ranking) -> query.Query:
@@ -350,6 +424,9 @@ def _adjusted(q: query.Query, ranking: Ranking) -> query.Query:
         if isinstance(node, query.Term) and not isinstance(node, query.MultiTerm):
             if node.fieldname == "sound" and not ranking.name_tier:
                 return query.NullQuery
+            if ranking.combined_field and node.fieldname == "body":
+                weight = (boosts or {}).get(COMBINED, 1.0)
+                return query.Term(COMBINED, node.text, boost=weight) if weight else query.NullQuery
             if boosts is not None and node.fieldname in TEXT_FIELDS:
                 if not boosts.get(node.fieldname):
                     return query.NullQuery
@@ -357,7 +434,7 @@ def _adjusted(q: query.Query, ranking: Ranking) -> query.Query:
             return node
         return node if node.is_leaf() else node.apply(fix)
 
-    if boosts is None and ranking.name_tier:
+    if boosts is None and ranking.name_tier and not ranking.combined_field:
         return q
     return fix(q).normalize()
 

@@ -60,9 +60,10 @@ def match_all(query: str) -> str | None:
 
 
 def match_any(text: str) -> str | None:
-    """FTS5 syntax for a natural-language query: any of its words."""
-    unique = list(dict.fromkeys(words(text)))
-    return " OR ".join(f'"{w}"' for w in unique) if unique else None
+    """FTS5 syntax for a natural-language query: any of its words, each as often as the
+    text has it (bm25 sums over the query's phrases, so a repeated word weighs more)."""
+    found = words(text)
+    return " OR ".join(f'"{w}"' for w in found) if found else None
 
 
 def _marked(text: str | None) -> str:

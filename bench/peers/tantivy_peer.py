@@ -136,9 +136,8 @@ class TantivyPeer:
     # --- searching --------------------------------------------------------------------
 
     def _text_query(self, text: str, any_word: bool) -> Query | None:
-        if any_word:
-            unique = list(dict.fromkeys(words(text)))
-            source = " ".join(unique)
+        if any_word:  # every word as often as the text has it: clauses are summed
+            source = " ".join(words(text))
         else:
             source = " ".join('"' + " ".join(c) + '"' for c in clauses(text))
         if not source:

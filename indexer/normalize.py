@@ -33,10 +33,11 @@ from indexer.decode import DEFAULT_MAX_BYTES
 from indexer.gazetteer import count_mentions, is_country_code, place_country
 from indexer.language import detect_language
 from indexer.readers import Draft, read_bytes, read_file
-from indexer.titles import clean_title, is_headline, title_from_lead
+from indexer.titles import clean_title, is_headline, shorten, title_from_lead
 from indexer.topics import find_topics, topic_ids
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_ALNUM = re.compile(r"[^\W_]")
 MAX_HEADER_LINES = 3
 LEAD_CHARS = 400  # how much of the lead an event date or day-and-month is looked for in
 
@@ -194,6 +195,10 @@ def normalize_draft(draft: Draft) -> Article:
     body = "\n\n".join(kept)
     if not body.strip():
         raise Skip("no article text after cleaning")
+    if not _ALNUM.search(body):
+        raise Skip("no article text (no letters or digits)")
+    if not _ALNUM.search(title):  # a lead of only punctuation: the first line with a word
+        title = next(shorten(p) for p in kept if _ALNUM.search(p))
     date, date_source, date_text = _date(
         draft, header_date, dateline, lead_rest, "\n".join([head.line, body])
     )

@@ -6,6 +6,7 @@ import re
 
 MAX_TITLE_WORDS = 30
 LEAD_TITLE_CHARS = 100
+_WORD_CHAR = re.compile(r"[^\W_]")
 _SENTENCE_END = re.compile(r"(?<=[^\s.A-Z][.!?])\s+(?=[A-Z\"“(])")
 
 
@@ -13,6 +14,8 @@ def is_headline(line: str) -> bool:
     """A first line is a headline when it is short and is not a paragraph of sentences."""
     words = line.split()
     if not words or len(words) > MAX_TITLE_WORDS or len(line) > 250:
+        return False
+    if not _WORD_CHAR.search(line):  # "..." or "***" is no headline
         return False
     if _SENTENCE_END.search(line):  # two sentences: a paragraph
         return False

@@ -233,3 +233,17 @@ def test_hostile_files_in_a_folder_are_listed_by_iter_files(tmp_path):
     listed = {Path(p).name for p in iter_files([tmp_path])}
     assert "photo.jpg" not in listed and ".hidden.txt" not in listed
     assert "empty.txt" in listed and "deep.json" in listed
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b".", b"...\n-- !", "…\n“ ”".encode()],
+)
+def test_text_without_letters_or_digits_is_no_article(data):
+    with pytest.raises(Skip, match="no letters or digits"):
+        normalize_bytes("punct.txt", data)
+
+
+def test_a_lead_of_punctuation_gives_way_to_the_first_line_with_a_word():
+    (article,) = normalize_bytes("p.txt", b"...\nThe ministers met.")
+    assert article.title.strip() and "ministers" in article.title

@@ -311,7 +311,7 @@ class _Run:
             gone = self.gone(seen, roots, missing_files)
             if not (planned or gone or self.rebuild):
                 return  # nothing to write: no writer, no new generation
-            writer = ix.writer(_lk=False, limitmb=LIMIT_MB)
+            writer = bulk.Writer(ix, _lk=False, limitmb=LIMIT_MB)
             if self.rebuild:
                 writer.schema = build_schema()
             runner = None

@@ -144,15 +144,21 @@ def read_state(index_path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _write_state(index_path: Path, sources: list[str], changed: bool) -> None:
+def _write_state(index_path: Path, sources: list[str], changed: bool, rebuilding: bool) -> None:
+    """Record the sources (and, while a rebuild runs, that it does, so that the run after
+    a killed rebuild rebuilds too); leave the file alone when nothing differs."""
     state = read_state(index_path)
-    if not changed and state.get("sources") == sources:
-        return  # nothing to record: an unchanged run leaves every file as it was
-    state["sources"] = sources
-    if changed or "last_update" not in state:
-        state["last_update"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    new = {**state, "sources": sources}
+    if rebuilding:
+        new["rebuild_pending"] = True
+    else:
+        new.pop("rebuild_pending", None)
+    if changed or "last_update" not in new:
+        new["last_update"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    if new == state:
+        return
     tmp = index_path / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    tmp.write_text(json.dumps(new, indent=1), encoding="utf-8")
     os.replace(tmp, index_path / STATE_FILE)
 
 
@@ -379,7 +385,8 @@ def index_paths(
     """
     index_path = Path(index_path)
     given = [str(p) for p in (paths or [])]
-    remembered = read_state(index_path).get("sources", [])
+    state = read_state(index_path)
+    remembered = state.get("sources", [])
     sources = given or remembered
     if not sources:
         raise NothingToIndex("nothing to index: give a file or folder")
@@ -389,11 +396,13 @@ def index_paths(
         ix = open_or_create(index_path)
         _tidy(ix)
         run = _Run(index_path, rebuild, progress, on_article, lock_fd)
-        if not rebuild and not is_current(ix.schema):
+        if not rebuild and (state.get("rebuild_pending") or not is_current(ix.schema)):
             run.rebuild = True
             sources = list(dict.fromkeys([*remembered, *given]))
             run.summary.notes.append(
-                "the index was written by an earlier version of diplosearch: rebuilt it"
+                "an earlier rebuild was interrupted: rebuilt the index"
+                if state.get("rebuild_pending")
+                else "the index was written by an earlier version of diplosearch: rebuilt it"
             )
         existing = [Path(p) for p in sources if Path(p).exists()]
         missing = [p for p in sources if not Path(p).exists()]
@@ -406,10 +415,11 @@ def index_paths(
         for p in missing:
             if display_path(Path(p)) not in missing_files:
                 run.summary.skipped.append((p, "no such file or folder"))
-        files = list(iter_files(existing))
-        run.execute(ix, files, roots, missing_files, max_bytes)
         base = [] if (rebuild and given) else remembered
         kept = list(dict.fromkeys([*base, *(display_path(p) for p in existing)]))
         kept = [p for p in kept if p not in missing_files]
-        _write_state(index_path, kept, run.summary.committed)
+        # before any writing: a run after this one, if it is killed, knows the sources
+        _write_state(index_path, kept, changed=False, rebuilding=run.rebuild)
+        run.execute(ix, list(iter_files(existing)), roots, missing_files, max_bytes)
+        _write_state(index_path, kept, changed=run.summary.committed, rebuilding=False)
     return run.summary

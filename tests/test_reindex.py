@@ -167,6 +167,23 @@ def test_an_index_with_an_older_schema_is_rebuilt_by_the_next_run(sources, tmp_p
     assert found(index, "customs")
 
 
+def test_the_run_after_a_killed_rebuild_rebuilds(sources, tmp_path):
+    index = tmp_path / "index"
+    other = tmp_path / "other"
+    other.mkdir()
+    write(other, "laos.txt", "Laos trains border guards", "Laos opened a course for guards.")
+    index_paths(index, [sources, other], progress=False)
+    # what ``index --rebuild sources`` records before it writes; then it is killed
+    state = {**read_state(index), "sources": [pipeline.display_path(sources)]}
+    state["rebuild_pending"] = True
+    (index / pipeline.STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
+    summary = index_paths(index, progress=False)
+    assert summary.added == 5 and "interrupted" in summary.notes[0]
+    assert found(index, "border guards") == []  # the other source is gone, as asked
+    assert "rebuild_pending" not in read_state(index)
+    assert index_paths(index, progress=False).unchanged == 5
+
+
 def test_missing_sources_are_reported_and_nothing_is_created(tmp_path):
     with pytest.raises(NothingToIndex):
         index_paths(tmp_path / "index", [tmp_path / "nowhere"], progress=False)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+from tests.reliability.sources import diplosearch_command
 
 
 def free_port() -> int:
@@ -23,18 +23,7 @@ class Server:
     def __init__(self, index: Path, threads: int = 8, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            "-m",
-            "diplosearch",
-            "--index",
-            str(index),
-            "serve",
-            "--port",
-            str(self.port),
-            "--threads",
-            str(threads),
-        ]
+        command = diplosearch_command(index, "serve", "--port", self.port, "--threads", threads)
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import CORPORA
+from tests.conftest import CORPORA, ROOT
+
+
+def diplosearch_command(index: Path, *args: str) -> list[str]:
+    """The console script as a separate process (the real entry point, killable)."""
+    return [sys.executable, "-m", "diplosearch", "--index", str(index), *map(str, args)]
+
+
+def run_diplosearch(index: Path, *args, **options) -> subprocess.CompletedProcess:
+    """Run one command to its end; text output captured."""
+    return subprocess.run(
+        diplosearch_command(index, *args),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        **options,
+    )
+
 
 WORDS = (
     "minister delegation cooperation security border customs police training cybercrime "

@@ -11,7 +11,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,31 +19,25 @@ import pytest
 from search.engine import Engine
 from search.request import parse_request
 from search.store import exists
-from tests.reliability.sources import id_checksums, make_sources
+from tests.conftest import ROOT
+from tests.reliability.sources import (
+    diplosearch_command,
+    id_checksums,
+    make_sources,
+    run_diplosearch,
+)
 
 SOAK = os.environ.get("DIPSEARCH_SOAK") == "1"
 ARTICLES = 3000 if SOAK else 150
 TRIALS = 20
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def index_command(index: Path, source: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "diplosearch",
-        "--index",
-        str(index),
-        "index",
-        str(source),
-        "--quiet",
-    ]
+    return diplosearch_command(index, "index", source, "--quiet")
 
 
 def run_to_end(index: Path, source: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        index_command(index, source), capture_output=True, text=True, cwd=ROOT, timeout=1800
-    )
+    return run_diplosearch(index, "index", source, "--quiet")
 
 
 def assert_index_answers(index: Path) -> None:

@@ -6,16 +6,12 @@ from __future__ import annotations
 import resource
 import shutil
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 from search.engine import Engine
 from search.request import parse_request
 from tests.conftest import SEEDS
-from tests.reliability.sources import id_checksums, make_sources
+from tests.reliability.sources import id_checksums, make_sources, run_diplosearch
 
-ROOT = Path(__file__).resolve().parents[2]
 LIMIT_BYTES = 64 * 1024
 
 
@@ -28,41 +24,12 @@ def test_index_run_on_a_full_disk_fails_clearly_and_keeps_the_old_index(tmp_path
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
     index = tmp_path / "index"
-    first = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "diplosearch",
-            "--index",
-            str(index),
-            "index",
-            str(sources),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    first = run_diplosearch(index, "index", sources, "--quiet")
     assert first.returncode == 0, first.stderr
     before = id_checksums(index)
 
     make_sources(sources / "more", 120, real=False)
-    full = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "diplosearch",
-            "--index",
-            str(index),
-            "index",
-            str(sources),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        preexec_fn=_limit_file_size,
-    )
+    full = run_diplosearch(index, "index", sources, "--quiet", preexec_fn=_limit_file_size)
     assert full.returncode == 1, (full.stdout, full.stderr)
     assert "Traceback" not in full.stderr
     assert "cannot write the index" in full.stderr
@@ -72,20 +39,6 @@ def test_index_run_on_a_full_disk_fails_clearly_and_keeps_the_old_index(tmp_path
     assert engine.search(parse_request({"q": ["cybercrime"]}))["total"] == 3
     engine.close()
 
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "diplosearch",
-            "--index",
-            str(index),
-            "index",
-            str(sources),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    again = run_diplosearch(index, "index", sources, "--quiet")
     assert again.returncode == 0, again.stderr
     assert len(id_checksums(index)) == 5 + 120

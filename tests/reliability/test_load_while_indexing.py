@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -19,7 +17,7 @@ import urllib.request
 
 from tests.conftest import SEEDS
 from tests.reliability.server import ROOT, Server
-from tests.reliability.sources import make_sources
+from tests.reliability.sources import make_sources, run_diplosearch
 
 SOAK = os.environ.get("DIPSEARCH_SOAK") == "1"
 CLIENTS = 8
@@ -71,17 +69,7 @@ def test_serving_under_load_while_indexing_adds_and_updates(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
     index = tmp_path / "index"
-    command = [
-        sys.executable,
-        "-m",
-        "diplosearch",
-        "--index",
-        str(index),
-        "index",
-        str(sources),
-        "--quiet",
-    ]
-    assert subprocess.run(command, cwd=ROOT, capture_output=True).returncode == 0
+    assert run_diplosearch(index, "index", sources, "--quiet").returncode == 0
 
     with Server(index) as server:
         stop = threading.Event()
@@ -95,14 +83,14 @@ def test_serving_under_load_while_indexing_adds_and_updates(tmp_path):
         started = time.monotonic()
 
         make_sources(sources / "new", ADDED, real=False)
-        added = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        added = run_diplosearch(index, "index", sources, "--quiet")
         assert added.returncode == 0, added.stderr
         new_files = sorted((sources / "new").glob("*.txt"))
         for path in new_files[:UPDATED]:
             path.write_text(
                 path.read_text(encoding="utf-8") + "\nUpdated with zanzibarite.\n", encoding="utf-8"
             )
-        updated = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        updated = run_diplosearch(index, "index", sources, "--quiet")
         assert updated.returncode == 0, updated.stderr
         assert f"updated {UPDATED}" in updated.stdout
         index_seconds = time.monotonic() - started

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
-from tests.reliability.sources import id_checksums
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, SEEDS
+from tests.reliability.sources import diplosearch_command, id_checksums, run_diplosearch
 
 
 def _read_only(folder: Path, command: list[str]) -> list[str]:
@@ -24,6 +21,12 @@ def _read_only(folder: Path, command: list[str]) -> list[str]:
         f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && exec "$@"'
     )
     return ["unshare", "-m", "sh", "-c", script, "sh", *command]
+
+
+def _run_read_only(index: Path, *args) -> subprocess.CompletedProcess:
+    """A diplosearch command that sees ``index`` mounted read-only."""
+    command = _read_only(index, diplosearch_command(index, *args))
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def _can_mount_read_only(tmp_path: Path) -> bool:
@@ -43,35 +46,19 @@ def test_indexing_into_a_read_only_index_fails_clearly_and_search_still_works(tm
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS, sources)
     index = tmp_path / "index"
-    diplosearch = [sys.executable, "-m", "diplosearch", "--index", str(index)]
-    assert (
-        subprocess.run(
-            [*diplosearch, "index", str(sources), "--quiet"], cwd=ROOT, capture_output=True
-        ).returncode
-        == 0
-    )
+    assert run_diplosearch(index, "index", sources, "--quiet").returncode == 0
     before = id_checksums(index)
     (sources / "new.txt").write_text(
         "A new article title\n\nBody text about customs.\n", encoding="utf-8"
     )
 
-    refused = subprocess.run(
-        _read_only(index, [*diplosearch, "index", str(sources), "--quiet"]),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    refused = _run_read_only(index, "index", sources, "--quiet")
     assert refused.returncode == 1
     assert "cannot write the index" in refused.stderr
     assert "Read-only file system" in refused.stderr
     assert "Traceback" not in refused.stderr
 
-    searched = subprocess.run(
-        _read_only(index, [*diplosearch, "search", "customs", "--json"]),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    searched = _run_read_only(index, "search", "customs", "--json")
     assert searched.returncode == 0, searched.stderr
     assert '"total": 1' in searched.stdout
     assert id_checksums(index) == before

@@ -1,0 +1,135 @@
+"""A real ``diplosearch serve`` (waitress) in a subprocess on a free loopback port.
+
+The load test reads the server's memory and CPU time from ``/proc/<pid>``: VmRSS (what
+is resident now), VmHWM (the peak since start, or since ``reset_peak``), RssAnon (the
+process's own heap) apart from RssFile (pages of mapped index files, shared with the page
+cache), and the number of threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATUS_KB = {"VmRSS": "rss_mb", "VmHWM": "peak_rss_mb", "RssAnon": "anon_mb", "RssFile": "file_mb"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def memory(pid: int) -> dict:
+    """The ``/proc/<pid>/status`` figures in MB, and ``threads``; {} when unreadable."""
+    figures: dict = {}
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return figures
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key in STATUS_KB:
+            figures[STATUS_KB[key]] = round(int(value.split()[0]) / 1024, 1)
+        elif key == "Threads":
+            figures["threads"] = int(value)
+    return figures
+
+
+def reset_peak(pid: int) -> bool:
+    """Start VmHWM again from the current RSS (Linux ``clear_refs`` 5); False if refused."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process, all its threads together."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """``with Server(index, threads=8) as server:`` -> ``server.url``, ``server.pid``."""
+
+    def __init__(self, index: Path, threads: int = 8, start_timeout: float = 120.0):
+        self.index = Path(index)
+        self.threads = threads
+        self.start_timeout = start_timeout
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.command = [
+            sys.executable,
+            "-m",
+            "diplosearch",
+            "--index",
+            str(self.index),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--threads",
+            str(threads),
+        ]
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile()  # stderr: a pipe nobody reads could fill up
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "the server is not started"
+        return self.process.pid
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+        try:
+            self.health = self._wait_until_healthy()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_healthy(self) -> dict:
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
+                    return json.loads(response.read())
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"diplosearch serve exited: {self.errors()}") from None
+                time.sleep(0.1)
+        raise RuntimeError(f"diplosearch serve did not answer in {self.start_timeout:.0f} s")
+
+    def errors(self) -> str:
+        """What the server wrote to stderr so far (tracebacks of failed requests)."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace").strip()
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

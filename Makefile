@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint soak install install-test install-bench relevance bench accuracy index clean
+.PHONY: run test lint soak install install-test install-bench relevance bench bench-http accuracy index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ relevance: install-bench
 # highlights, incremental add of 1,000 (docs/benchmarks.md); takes about half an hour.
 bench: install-bench
 	$(BIN)/python -m bench.run --corpora $(CORPORA)
+
+# Throughput and latency of /api/search under 4 and 16 clients against `diplosearch serve`,
+# and the server's memory at 4, 8 and 16 threads (docs/benchmarks.md). Builds or reuses a
+# corpus and index of N articles in var/bench-http; `make bench-http N=20000` is quicker.
+N ?= 100000
+THREADS ?= 4 8 16
+bench-http: install-bench
+	$(BIN)/python -m bench.http_load --n $(N) --corpora $(CORPORA) --threads $(THREADS) \
+		--out bench/out/http-$(N).json
+	$(BIN)/python -m bench.plot bench/out/http-$(N).json --out docs/img/http-load.png
 
 clean:
 	rm -rf var .pytest_cache

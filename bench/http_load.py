@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import corpus
+from bench import corpus, spy
 from bench.run import QUERIES, machine, percentile
 from bench.server import Server, cpu_seconds, memory, reset_peak
 
@@ -228,11 +228,31 @@ def run_level(server: Server, paths: list[str], clients: int, seconds: float, li
 # --- one server, all levels -------------------------------------------------------------
 
 
+def profiled_level(server: Server, paths: list[str], clients: int, seconds: float, raw: Path):
+    """One more level with py-spy attached (its rate is not comparable: sampling pauses
+    the server), and the functions where the server spent its samples."""
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    sampling = spy.record(server.pid, seconds, raw)
+    time.sleep(0.5)  # py-spy attaches
+    level = run_level(server, paths, clients, seconds, 10**9)
+    _, error = sampling.communicate(timeout=seconds + 60)
+    if sampling.returncode != 0 or not raw.exists():
+        raise RuntimeError(f"py-spy failed: {error.decode(errors='replace').strip()}")
+    figures = {k: v for k, v in level.items() if k != "latencies_ms"}
+    return {"level": figures, "raw": str(raw), **spy.summary(raw)}
+
+
 def run_server(
-    index: Path, threads: int, levels: list[int], bounds: tuple[float, int], warmup: int | None
+    index: Path,
+    threads: int,
+    levels: list[int],
+    bounds: tuple[float, int],
+    warmup: int | None = None,
+    profile: Path | None = None,
 ) -> dict:
     """Start a server with ``threads`` threads, warm it up (``warmup`` requests, default
-    the whole mix once), run each client level within ``bounds`` (seconds, requests)."""
+    the whole mix once), run each client level within ``bounds`` (seconds, requests);
+    then, with ``profile``, one more level of the fewest clients under py-spy."""
     seconds, limit = bounds
     with Server(index, threads=threads) as server:
         figures: dict = {"threads": threads, "articles": server.health.get("articles")}
@@ -245,6 +265,9 @@ def run_server(
         figures["memory_after_warmup"] = memory(server.pid)
         figures["levels"] = [run_level(server, paths, c, seconds, limit) for c in levels]
         figures["memory_at_end"] = memory(server.pid)
+        if profile is not None:
+            raw = profile.with_name(f"{profile.stem}-{threads}threads.txt")
+            figures["profile"] = profiled_level(server, paths, min(levels), seconds, raw)
         figures["server_stderr"] = server.errors()[-2000:]
     return figures
 
@@ -296,6 +319,15 @@ def table(results: dict) -> str:
     return "\n".join(rows)
 
 
+def profile_text(run: dict, top: int = 15) -> str:
+    profile = run["profile"]
+    lines = [f"profile, {run['threads']} threads ({profile['samples']} samples holding the GIL)"]
+    for kind in ("inclusive_percent", "self_percent"):
+        lines.append(f"  {kind.replace('_', ' ')}:")
+        lines += [f"    {share:5.1f}  {name}" for name, share in profile[kind][:top]]
+    return "\n".join(lines)
+
+
 def total_errors(results: dict) -> int:
     return sum(lv["errors"] for run in results["runs"] for lv in [run["warmup"], *run["levels"]])
 
@@ -313,6 +345,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=20_000, help="per level")
     parser.add_argument(
         "--warmup", type=int, help="requests before the levels (default: the mix once)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="also run the fewest clients under py-spy; collapsed stacks to FILE-<T>threads.txt",
     )
     parser.add_argument("--out", type=Path, help="write the results here (JSON)")
     args = parser.parse_args(argv)
@@ -338,10 +376,13 @@ def main(argv: list[str] | None = None) -> int:
     results["runs"] = []
     for threads in args.threads:
         bounds = (args.seconds, args.max_requests)
-        run = run_server(Path(index), threads, args.clients, bounds, args.warmup)
+        run = run_server(Path(index), threads, args.clients, bounds, args.warmup, args.profile)
         results["runs"].append(run)
         results["articles"] = run["articles"]
     print(table(results))
+    for run in results["runs"]:
+        if "profile" in run:
+            print(profile_text(run))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index
-from whoosh.filedb.filestore import FileStorage
 
+from search.mapped import MappedStorage
 from search.schema import build_schema
 
 DEFAULT_INDEX = "var/index"
@@ -43,15 +43,15 @@ def open_index(path: Path):
         raise IndexMissing(
             f'No index at {path}: run "diplosearch --index {path} index seeds/" first'
         )
-    return FileStorage(str(path)).open_index()
+    return MappedStorage(str(path)).open_index()
 
 
 def open_or_create(path: Path):
     """The index at ``path``, created empty if there is none (call with the write lock)."""
     if exists(path):
-        return FileStorage(str(path)).open_index()
+        return MappedStorage(str(path)).open_index()
     path.mkdir(parents=True, exist_ok=True)
-    return FileStorage(str(path)).create_index(build_schema())
+    return MappedStorage(str(path)).create_index(build_schema())
 
 
 @contextlib.contextmanager

@@ -112,7 +112,9 @@ class Engine:
         searcher = self.searcher()
         shared = self._shared(searcher)
         columns = shared.columns
-        text_q = expand_terms(parse_user_query(searcher.schema, request.q), searcher.reader())
+        text_q = expand_terms(
+            parse_user_query(searcher.schema, request.q), searcher.reader(), shared.terms
+        )
         browsing = isinstance(text_q, query.Every)
         docsets = DocSets(searcher, columns.all, shared.terms)
         matched = columns.all if browsing else docsets.of(text_q)
@@ -141,7 +143,7 @@ class Engine:
         hits = self._page(searcher, shared, docsets, text_q, request, (final, total))
         suggested = None
         if not browsing and total < SUGGEST_BELOW:
-            suggested = suggestion(searcher, request.q)
+            suggested = suggestion(searcher, request.q, shared.terms)
         return {
             "query": request.q,
             "total": total,

@@ -169,26 +169,44 @@ def query_words(q: query.Query) -> list[str]:
     return words
 
 
-def expand_terms(q: query.Query, reader) -> query.Query:
+def expand_terms(q: query.Query, reader, cache=None) -> query.Query:
     """Prefix and fuzzy words -> an OR of at most ``MAX_EXPANSIONS`` index terms each, the
-    most frequent ones, scored as one constant (as Whoosh scores an unbounded expansion)."""
+    most frequent ones, scored as one constant (as Whoosh scores an unbounded expansion).
+    ``cache`` (``get``/``put``, one index generation) keeps the expansions."""
     if isinstance(q, (query.Prefix, query.FuzzyTerm)):
         fieldname = q.fieldname
         if fieldname not in reader.schema:
             return query.NullQuery
-        field = reader.schema[fieldname]
-        if isinstance(q, query.FuzzyTerm):
-            texts = list(terms_within(reader, fieldname, q.text, q.maxdist, q.prefixlength))
-        else:
-            texts = list(islice(q._btexts(reader), EXPANSION_SCAN))
-        if len(texts) > MAX_EXPANSIONS:
-            texts.sort(key=lambda t: -reader.doc_frequency(fieldname, t))
-            texts = texts[:MAX_EXPANSIONS]
-        if not texts:
+        key = (
+            "expand",
+            type(q).__name__,
+            fieldname,
+            q.text,
+            getattr(q, "maxdist", 0),
+            getattr(q, "prefixlength", 0),
+        )
+        words = cache.get(key) if cache is not None else None
+        if words is None:
+            words = _expansions(q, reader)
+            if cache is not None:
+                cache.put(key, words)
+        if not words:
             return query.NullQuery
-        words = [field.from_bytes(t) if isinstance(t, bytes) else t for t in texts]
         terms = [query.Term(fieldname, w) for w in words]
         return query.ConstantScoreQuery(query.Or(terms), score=q.boost)
     if q.is_leaf():
         return q
-    return q.apply(lambda child: expand_terms(child, reader))
+    return q.apply(lambda child: expand_terms(child, reader, cache))
+
+
+def _expansions(q: query.Query, reader) -> list[str]:
+    fieldname = q.fieldname
+    field = reader.schema[fieldname]
+    if isinstance(q, query.FuzzyTerm):
+        texts = list(terms_within(reader, fieldname, q.text, q.maxdist, q.prefixlength))
+    else:
+        texts = list(islice(q._btexts(reader), EXPANSION_SCAN))
+    if len(texts) > MAX_EXPANSIONS:
+        texts.sort(key=lambda t: (-reader.doc_frequency(fieldname, t), t))
+        texts = texts[:MAX_EXPANSIONS]
+    return sorted(field.from_bytes(t) if isinstance(t, bytes) else t for t in texts)

@@ -49,8 +49,9 @@ def _closest(reader, folded: str, edits: int, prefix: int) -> str | None:
     return min(frequency, key=lambda c: (distance(folded, c), -frequency[c], c))
 
 
-def suggestion(searcher, text: str) -> str | None:
-    """The query with unknown words replaced by their closest known ones, or None."""
+def suggestion(searcher, text: str, cache=None) -> str | None:
+    """The query with unknown words replaced by their closest known ones, or None.
+    ``cache`` (``get``/``put``, one index generation) keeps respellings."""
     reader = searcher.reader()
     if LEXICON not in searcher.schema:
         return None
@@ -62,7 +63,12 @@ def suggestion(searcher, text: str) -> str | None:
         word = match.group(1)
         if word in _OPERATORS or _known(reader, analyzer, word):
             return word
-        found = respelling(reader, word)
+        key = ("respell", word)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = respelling(reader, word) or ""
+            if cache is not None:
+                cache.put(key, found)
         if not found:
             return word
         changed = True

@@ -119,21 +119,41 @@ def read_manifest(ix) -> dict[str, Entry]:
     """path -> (file hash, file stat, ids) from the index's columns (no stored text)."""
     manifest: dict[str, Entry] = {}
     with ix.searcher() as searcher:
-        reader = searcher.reader()
-        if reader.doc_count() == 0:
+        if searcher.doc_count() == 0:
             return manifest
-        paths = reader.column_reader("path")
-        shas = reader.column_reader("file_sha")
-        stats = reader.column_reader("file_stat") if "file_stat" in ix.schema else None
-        ids = reader.column_reader("id")
-        for docnum in reader.all_doc_ids():
-            path = paths[docnum]
-            entry = manifest.get(path)
-            if entry is None:
-                stat = stats[docnum] if stats is not None else ""
-                entry = manifest[path] = Entry(shas[docnum], stat, [])
-            entry.ids.append(ids[docnum])
+        for leaf, _ in searcher.reader().leaf_readers():
+            if leaf.doc_count_all() == 0:
+                continue
+            columns = [
+                list(leaf.column_reader(name)) if name in ix.schema else None
+                for name in ("path", "file_sha", "file_stat", "id")
+            ]
+            paths, shas, stats, ids = columns
+            for docnum in range(leaf.doc_count_all()):
+                if leaf.has_deletions() and leaf.is_deleted(docnum):
+                    continue
+                entry = manifest.get(paths[docnum])
+                if entry is None:
+                    stat = stats[docnum] if stats is not None else ""
+                    entry = manifest[paths[docnum]] = Entry(shas[docnum], stat, [])
+                entry.ids.append(ids[docnum])
     return manifest
+
+
+class _DisplayPaths:
+    """``display_path`` for many files: a folder is resolved once, not every file in it
+    (resolving costs a system call per path component)."""
+
+    def __init__(self):
+        self._folders: dict[Path, str] = {}
+
+    def __call__(self, file: Path) -> str:
+        if file.is_symlink():
+            return display_path(file)
+        folder = self._folders.get(file.parent)
+        if folder is None:
+            folder = self._folders[file.parent] = display_path(file.parent)
+        return file.name if folder == "." else f"{folder.rstrip('/')}/{file.name}"
 
 
 def read_state(index_path: Path) -> dict:
@@ -272,8 +292,9 @@ class _Run:
     def plan(self, files: list[Path]) -> tuple[list[Planned], set[str]]:
         """What to read again; counts unchanged files and records unreadable ones."""
         planned, seen = [], set()
+        shown = _DisplayPaths()
         for file in files:
-            path = display_path(file)
+            path = shown(file)
             if path in seen:
                 continue
             seen.add(path)

@@ -72,6 +72,20 @@ def sources(tmp_path) -> Path:
     return folder
 
 
+def test_display_paths_of_many_files_are_those_of_display_path(tmp_path, monkeypatch):
+    folder = tmp_path / "tree" / "sub"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "target.txt").write_text("y", encoding="utf-8")
+    (folder / "link.txt").symlink_to(tmp_path / "target.txt")
+    shown = pipeline._DisplayPaths()
+    for cwd in (tmp_path, tmp_path / "tree", ROOT):
+        monkeypatch.chdir(cwd)
+        shown = pipeline._DisplayPaths()
+        for file in (folder / "a.txt", folder / "link.txt", tmp_path / "target.txt"):
+            assert shown(file) == pipeline.display_path(file)
+
+
 def test_a_changed_file_is_updated_and_its_old_words_are_gone(sources, tmp_path):
     index = tmp_path / "index"
     kz = write(sources, "kz.txt", "Kazakhstan signs treaty", "A treaty on customs was signed.")

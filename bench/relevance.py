@@ -310,6 +310,23 @@ def table(rows: list[Scores], markdown: bool = False) -> str:
     return "\n".join(fmt.format(*row) for row in [head, *body])
 
 
+def print_field_cost(corpora: Path) -> int:
+    from bench.peers.diplosearch_peer import combined_field_cost
+
+    paths = sorted((Path(corpora) / "bbc_news").rglob("*.txt"))
+    if not paths:
+        print(f"bench.relevance: no BBC News articles under {corpora}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="field-cost-") as tmp:
+        for label, stats in combined_field_cost(paths, Path(tmp)).items():
+            print(
+                f"{label:15} {stats.articles} articles  {stats.size_bytes / 1e6:.1f} MB  "
+                f"{stats.seconds:.1f} s"
+            )
+    print(f"\n{machine()}; {time.strftime('%Y-%m-%d')}")
+    return 0
+
+
 def machine() -> str:
     return f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}"
 
@@ -334,11 +351,18 @@ def main(argv: list[str] | None = None) -> int:
     runs.add_argument(
         "--peer-weights", action="store_true", help="the peers at title weights 1, 2 and 3"
     )
+    runs.add_argument(
+        "--field-cost",
+        action="store_true",
+        help="index size and time of the proposed title + body field, on BBC News",
+    )
     parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     args = parser.parse_args(argv)
     if not args.corpora.is_dir():
         print(f"bench.relevance: no corpora at {args.corpora}", file=sys.stderr)
         return 1
+    if args.field_cost:
+        return print_field_cost(args.corpora)
     rows = []
     with tempfile.TemporaryDirectory(prefix="relevance-") as tmp:
         for name in args.collection or COLLECTIONS:

@@ -133,6 +133,13 @@ PROPOSED = Ranking(
     combined_field=True,
     field_boosts={"text": 1.0, "title": 0.5, "body": 0.0, "title_exact": 0.25, "body_exact": 0.25},
 )
+
+
+def _step2(title: float, exact: float) -> Ranking:
+    boosts = {"text": 1.0, "title": title, "body": 0.0, "title_exact": exact, "body_exact": exact}
+    return replace(PROPOSED, field_boosts=boosts)
+
+
 # General changes tried against the OR baseline one at a time, then together
 # (python -m bench.relevance --variants). None is specific to Cranfield or CISI.
 VARIANTS = {
@@ -150,6 +157,10 @@ VARIANTS = {
     "OR, step 1 (all of the above that helped)": WEIGHTS_ONLY,
     "OR, step 1 + proximity": replace(WEIGHTS_ONLY, proximity=1.0),
     "OR, step 2: title + body as one field": PROPOSED,
+    # the other step-2 weights tried (on Cranfield first)
+    "OR, step 2 with title 0.5, exact 0.5": _step2(title=0.5, exact=0.5),
+    "OR, step 2 with title 0.5, no exact": _step2(title=0.5, exact=0.0),
+    "OR, step 2 with title 1, exact 0.5": _step2(title=1.0, exact=0.5),
 }
 
 
@@ -231,7 +242,7 @@ class DiplosearchPeer:
 
         with Timer() as timer:
             if self.ranking.combined_field:
-                added = _write_combined(self.index_dir, paths, remember)
+                added = write_documents(self.index_dir, paths, remember)
             else:
                 # never rebuild=True: it would replace a pre-created schema (see _reset)
                 summary = index_paths(self.index_dir, paths, progress=False, on_article=remember)
@@ -332,11 +343,13 @@ def _create_variant(index_dir: Path, ranking: Ranking) -> None:
     ix.storage.create_index(schema)
 
 
-def _write_combined(index_dir: Path, paths: list[Path], on_article) -> int:
-    """The prototype of the proposed ``document_for``: the product's document plus
-    ``text`` = title + body. (``index_paths`` has no hook for it, so this loop does the
-    reading, normalising and writing itself, without the manifest.)"""
+def write_documents(index_dir: Path, paths: list[Path], on_article=None) -> int:
+    """Index files with one plain writer: the prototype of the proposed ``document_for``
+    (the product's document, plus ``text`` = title + body when the schema has it).
+    ``index_paths`` has no hook for that, so this loop reads, normalises and writes
+    itself, without the manifest; returns the number of articles added."""
     ix = open_index(index_dir)
+    combined = COMBINED in ix.schema
     writer = ix.writer(limitmb=256)
     added = 0
     for path in paths:
@@ -347,12 +360,29 @@ def _write_combined(index_dir: Path, paths: list[Path], on_article) -> int:
             continue
         for article in articles:
             record = document_for(article.as_dict(), hashlib.sha256(data).hexdigest())
-            record[COMBINED] = article.title + "\n" + article.body
+            if combined:
+                record[COMBINED] = article.title + "\n" + article.body
             writer.add_document(**record)
-            on_article(article)
+            if on_article:
+                on_article(article)
             added += 1
     writer.commit()
     return added
+
+
+def combined_field_cost(paths: list[Path], directory: Path) -> dict[str, BuildStats]:
+    """Index size and time of the same files without and with the ``text`` field. Each
+    is built twice, alternating, and the second build counts (the first warms the
+    analysis caches)."""
+    out = {}
+    for round_ in range(2):
+        for label, ranking in (("product schema", Ranking()), ("+ text field", PROPOSED)):
+            index_dir = Path(directory) / f"{label.replace(' ', '-')}-{round_}"
+            _create_variant(index_dir, replace(ranking, title_field_boost=None))
+            with Timer() as timer:
+                added = write_documents(index_dir, paths)
+            out[label] = BuildStats(added, timer.seconds, dir_size(index_dir))
+    return out
 
 
 def articles_from_files(paths: Iterable[Path]) -> Iterator[dict]:

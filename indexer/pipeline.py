@@ -266,6 +266,7 @@ class _Run:
         self.rebuild = rebuild
         self.on_article = on_article
         self.summary = Summary()
+        self.manifest: dict[str, Entry] = {}
         self.progress = progress
         self.bar = None
 
@@ -325,7 +326,6 @@ class _Run:
 
     def execute(self, ix, files, roots, missing_files, max_bytes) -> None:
         summary = self.summary
-        self.manifest = {} if self.rebuild else read_manifest(ix)
         self.bar = _Bar(
             total=len(files),
             unit="file",
@@ -428,9 +428,9 @@ def index_paths(
         existing = [Path(p) for p in sources if Path(p).exists()]
         missing = [p for p in sources if not Path(p).exists()]
         roots = [display_path(p) for p in existing if p.is_dir()]
-        manifest_paths = set() if run.rebuild else set(read_manifest(ix))
+        run.manifest = {} if run.rebuild else read_manifest(ix)
         missing_files = [display_path(Path(p)) for p in missing]
-        missing_files = [p for p in missing_files if p in manifest_paths]
+        missing_files = [p for p in missing_files if p in run.manifest]
         if not existing and not missing_files:
             raise NothingToIndex("no such file or folder: " + ", ".join(missing))
         for p in missing:

@@ -215,7 +215,7 @@ def _scored(peer, label: str, collection: Collection, build_seconds: float) -> S
 def systems() -> list[tuple[str, Callable]]:
     """(label, factory) of every system in the comparison."""
     from bench.peers import make_peer, tantivy_available
-    from bench.peers.diplosearch_peer import PRODUCT, PROPOSED, WEIGHTS_ONLY, Ranking
+    from bench.peers.diplosearch_ranking import PRODUCT, PROPOSED, WEIGHTS_ONLY, Ranking
 
     found = [
         ("diplosearch, product (AND)", lambda: make_peer("diplosearch", ranking=PRODUCT)),
@@ -231,7 +231,7 @@ def systems() -> list[tuple[str, Callable]]:
 
 def variants() -> list[tuple[str, object]]:
     """Ranking experiments for diplosearch, each one general change from the OR baseline."""
-    from bench.peers.diplosearch_peer import VARIANTS
+    from bench.peers.diplosearch_ranking import VARIANTS
 
     return list(VARIANTS.items())
 
@@ -311,7 +311,7 @@ def table(rows: list[Scores], markdown: bool = False) -> str:
 
 
 def print_field_cost(corpora: Path) -> int:
-    from bench.peers.diplosearch_peer import combined_field_cost
+    from bench.peers.diplosearch_ranking import combined_field_cost
 
     paths = sorted((Path(corpora) / "bbc_news").rglob("*.txt"))
     if not paths:

@@ -135,7 +135,8 @@ def test_each_system_ranks_far_better_than_chance(small_cranfield, system, tmp_p
 def test_the_product_ranking_is_what_the_engine_returns(small_cranfield, tmp_path):
     """The adapter scores every match with Whoosh; the engine must rank the same (it once
     missed the best documents of AND-of-OR queries: Whoosh's ``replace()`` bug)."""
-    from bench.peers.diplosearch_peer import PRODUCT, DiplosearchPeer
+    from bench.peers.diplosearch_peer import DiplosearchPeer
+    from bench.peers.diplosearch_ranking import PRODUCT
     from search.request import SearchRequest
 
     peer = DiplosearchPeer(PRODUCT)
@@ -146,3 +147,32 @@ def test_the_product_ranking_is_what_the_engine_returns(small_cranfield, tmp_pat
             assert engine_ids and peer.rank(q, depth=10) == engine_ids
     finally:
         peer.close()
+
+
+def _exact_words(q) -> set[str]:
+    return {text for fieldname, text in q.iter_all_terms() if fieldname == "title_exact"}
+
+
+def test_natural_language_mode_keeps_every_word_of_a_long_question():
+    from bench.peers.diplosearch_ranking import Ranking, build_query
+    from search.query import parse_user_query
+    from search.schema import build_schema
+
+    schema = build_schema()
+    question = " ".join(f"word{n}x" for n in range(50))
+    assert len(_exact_words(parse_user_query(schema, question))) < 50  # the product's cut
+    assert len(_exact_words(build_query(schema, question, Ranking()))) == 50
+
+
+def test_stop_words_go_and_a_repeated_word_weighs_more():
+    from bench.peers.diplosearch_ranking import Ranking, build_query
+    from search.schema import build_schema
+
+    q = build_query(
+        build_schema(),
+        "What is the security of the border? Security!",
+        Ranking(stop_words=True, query_tf=True),
+    )
+    assert _exact_words(q) == {"what", "security", "border"}
+    boosts = {t.text: t.boost for t in q.leaves() if getattr(t, "fieldname", "") == "body"}
+    assert boosts["secur"] == pytest.approx(2 * boosts["border"])

@@ -153,3 +153,29 @@ def test_added_articles_are_found(peer):
     stats = peer.add(iter(more))
     assert stats.articles == 3
     assert {h.id for h in peer.search("zeppelin").hits} == {a["id"] for a in more}
+
+
+def test_diplosearch_reads_files_end_to_end_and_the_peers_get_the_same_articles(tmp_path):
+    import shutil
+
+    from bench.peers.diplosearch_peer import DiplosearchPeer, articles_from_files
+    from tests.conftest import SEEDS
+
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    articles = list(articles_from_files(sorted(folder.iterdir())))
+    assert {a["id"] for a in articles} == {p.stem for p in folder.iterdir()}
+    system = DiplosearchPeer()
+    try:
+        stats = system.build_files([folder], tmp_path / "ix")
+        assert stats.articles == len(articles)
+        browsed = system.search("", sort="date", k=50)
+        assert {h.id for h in browsed.hits} == {a["id"] for a in articles}
+    finally:
+        system.close()
+    fts5 = make_peer("sqlite-fts5")
+    try:
+        fts5.build(articles, tmp_path / "fts5")
+        assert fts5.search("", k=50).facets["country"] == browsed.facets["country"]
+    finally:
+        fts5.close()

@@ -45,21 +45,30 @@ class DiplosearchPeer:
     def index_dir(self) -> Path:
         return self.directory / "index"
 
+    @property
+    def articles_dir(self) -> Path:
+        return self.directory / "articles"
+
     # --- building ---------------------------------------------------------------------
 
     def build(self, articles: Iterable[dict], directory: Path) -> BuildStats:
-        """Write the articles as JSON files, then time ``index_paths`` over them."""
+        """Write the articles as JSON files in ``directory/articles``, then time indexing
+        that folder, as ``diplosearch index FOLDER`` does."""
         self._reset(Path(directory))
         paths = self._write_files(articles)
-        return self._index(paths)
+        return self._index([self.articles_dir], paths)
 
-    def build_files(self, paths: Iterable[Path], directory: Path) -> BuildStats:
-        """Index existing article files end to end (ids: the files' names without suffix)."""
+    def build_files(self, sources: Iterable[Path], directory: Path) -> BuildStats:
+        """Index existing article files or folders end to end (each article's id: its
+        file's name without the suffix)."""
         self._reset(Path(directory))
-        return self._index([Path(p) for p in paths])
+        sources = [Path(p) for p in sources]
+        files = [f for p in sources for f in (sorted(p.rglob("*")) if p.is_dir() else [p])]
+        return self._index(sources, [f for f in files if f.is_file()])
 
     def add(self, articles: Iterable[dict]) -> BuildStats:
-        return self._index(self._write_files(articles))
+        """Drop more JSON files in the folder and index it again (incrementally)."""
+        return self._index([self.articles_dir], self._write_files(articles))
 
     def set_ranking(self, ranking: Ranking) -> None:
         """Rank with other query-time settings on the same index."""
@@ -91,14 +100,14 @@ class DiplosearchPeer:
         for article in articles:
             stem = f"{len(self._stems) + 1:07d}"
             self._stems[stem] = str(article["id"])
-            path = self.directory / "articles" / f"{stem}.json"
+            path = self.articles_dir / f"{stem}.json"
             record = {k: v for k, v in article.items() if k in _GIVEN and v not in (None, [])}
             record["id"] = str(article["id"])
             path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
             paths.append(path)
         return paths
 
-    def _index(self, paths: list[Path]) -> BuildStats:
+    def _index(self, sources: list[Path], new_files: list[Path]) -> BuildStats:
         found: dict[str, str] = {}
 
         def remember(article: Article) -> None:
@@ -107,10 +116,10 @@ class DiplosearchPeer:
 
         with Timer() as timer:
             if self.ranking.combined_field:
-                added = write_documents(self.index_dir, paths, remember)
+                added = write_documents(self.index_dir, new_files, remember)
             else:
                 # never rebuild=True: it would replace a pre-created schema (see _reset)
-                summary = index_paths(self.index_dir, paths, progress=False, on_article=remember)
+                summary = index_paths(self.index_dir, sources, progress=False, on_article=remember)
                 added = summary.added + summary.updated
         self.ids.update(found)
         (self.directory / ID_MAP).write_text(json.dumps(self.ids), encoding="utf-8")

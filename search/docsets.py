@@ -51,12 +51,19 @@ class TermCache:
 class DocSets:
     """Bitsets of queries, read through one thread's searcher."""
 
-    def __init__(self, searcher, live: int, cache: TermCache | None = None):
+    def __init__(
+        self,
+        searcher,
+        live: int,
+        cache: TermCache | None = None,
+        tables: postings.Tables | None = None,
+    ):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.live = live  # the documents not deleted
         self.cache = cache if cache is not None else TermCache()
+        self.tables = tables
         self._memo: dict[int, int] = {}  # id(query node) -> bits, for this request
 
     def term(self, fieldname: str, text) -> int:
@@ -66,7 +73,11 @@ class DocSets:
         if found is not None:
             return found
         try:
-            bits = to_bits(postings.doc_ids(self.reader, fieldname, btext), self.size) & self.live
+            if self.tables is not None:
+                ids = self.tables.get(self.reader, fieldname, btext)[0]
+            else:
+                ids = postings.doc_ids(self.reader, fieldname, btext)
+            bits = to_bits(ids, self.size) & self.live
         except (TermNotFound, KeyError):
             bits = 0
         self.cache.put(key, bits)

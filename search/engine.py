@@ -25,10 +25,11 @@ from indexer.topics import topic_label
 from search import highlight, ranking
 from search.docsets import DocSets, TermCache
 from search.facets import FACETS, Columns
+from search.postings import Tables
 from search.query import expand_terms, parse_user_query
 from search.request import SearchRequest
 from search.schema import day_number
-from search.scoring import FieldLengths, TermScores
+from search.scoring import FieldLengths
 from search.store import open_index, size_bytes
 from search.suggest import suggestion
 
@@ -57,7 +58,7 @@ class _Generation:
         self.columns = Columns(searcher.reader())
         self.terms = TermCache()
         self.lengths = FieldLengths()
-        self.scores = TermScores()
+        self.tables = Tables()
 
 
 class Engine:
@@ -116,7 +117,7 @@ class Engine:
             parse_user_query(searcher.schema, request.q), searcher.reader(), shared.terms
         )
         browsing = isinstance(text_q, query.Every)
-        docsets = DocSets(searcher, columns.all, shared.terms)
+        docsets = DocSets(searcher, columns.all, shared.terms, shared.tables)
         matched = columns.all if browsing else docsets.of(text_q)
         selections = {f: getattr(request, f) for f in FILTERED}
         filter_bits = {f: columns.any_of(f, v) for f, v in selections.items() if v}
@@ -175,7 +176,7 @@ class Engine:
                 within=final,
                 docsets=docsets,
                 lengths=shared.lengths,
-                cache=shared.scores,
+                tables=shared.tables,
             )
             chosen = [(round(score, 3), d) for score, d in best[first:]]
         return self._hits(searcher, text_q, browsing, chosen)

@@ -9,6 +9,9 @@ matcher (an inlined single posting, a segment with deletions) goes one posting a
 
 from __future__ import annotations
 
+import threading
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from itertools import accumulate
 
@@ -100,3 +103,45 @@ def doc_ids(reader, fieldname: str, btext: bytes) -> Iterator[int]:
             yield from (d + offset for d in ids)
         else:
             yield from ids
+
+
+Table = tuple[array, array]  # (global docnums, weights) of one term
+
+
+def table(reader, fieldname: str, btext: bytes) -> Table:
+    """All of a term's postings as two arrays, each block decoded once."""
+    ids, weights = array("i"), array("f")
+    for offset, block_ids, block_weights in _blocks(reader, fieldname, btext, "weights", None):
+        ids.extend([d + offset for d in block_ids] if offset else block_ids)
+        weights.extend(block_weights)
+    return ids, weights
+
+
+class Tables:
+    """Decoded postings of the terms searched, for one index generation, shared by the
+    threads: the bitset of a term and its scores are read from one decoding (eight bytes
+    a posting; least recent out, within a memory budget)."""
+
+    def __init__(self, budget_bytes: int = 96 << 20):
+        self.budget = budget_bytes
+        self._tables: OrderedDict[tuple[str, bytes], Table] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, reader, fieldname: str, btext: bytes) -> Table:
+        key = (fieldname, btext)
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        found = table(reader, fieldname, btext)
+        size = 8 * len(found[0])
+        with self._lock:
+            if key not in self._tables and size <= self.budget:
+                self._tables[key] = found
+                self._bytes += size
+                while self._bytes > self.budget:
+                    _, dropped = self._tables.popitem(last=False)
+                    self._bytes -= 8 * len(dropped[0])
+        return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from whoosh import collectors
 
-from search import scoring
+from search import postings, scoring
 from search.docsets import DocSets
 from search.facets import Columns, docnums, to_bits
 
@@ -29,7 +29,7 @@ def top_docs(
     within: int | None = None,
     docsets: DocSets | None = None,
     lengths: scoring.FieldLengths | None = None,
-    cache: scoring.TermScores | None = None,
+    tables: postings.Tables | None = None,
 ) -> list[tuple[float, int]]:
     """(score, docnum) of the ``limit`` best documents, best first, ties by docnum; only
     those in ``allow`` (a set) and ``within`` (a bitset) when given."""
@@ -45,7 +45,7 @@ def top_docs(
         matched &= within
     if allow is not None:
         matched &= to_bits(allow, docsets.size)
-    scorer = scoring.Bm25(searcher, docsets, lengths or scoring.FieldLengths(), cache)
+    scorer = scoring.Bm25(searcher, docsets, lengths or scoring.FieldLengths(), tables)
     return scorer.top(q, matched, limit)
 
 

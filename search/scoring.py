@@ -15,9 +15,6 @@ NOT's words never, a constant-score part (prefix, fuzzy) adds its constant.
 from __future__ import annotations
 
 import heapq
-import threading
-from array import array
-from collections import OrderedDict
 
 from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -76,10 +73,10 @@ class Bm25:
         searcher,
         docsets: DocSets,
         lengths: FieldLengths,
-        cache: TermScores | None = None,
+        tables: postings.Tables | None = None,
     ):
         self.searcher = searcher
-        self.cache = cache
+        self.tables = tables
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.weighting = searcher.weighting
@@ -142,33 +139,19 @@ class Bm25:
         wanted_bits = allowed & self.docsets.term(fieldname, btext)
         if not wanted_bits:
             return
-        scores = self.scores
         wanted = wanted_bits.to_bytes(self.docsets.size // 8 + 1, "little")
-        if self.cache is None:
-            for d, score in self._term_scores(field, fieldname, btext, wanted):
-                scores[d] = scores.get(d, 0.0) + score * boost
-            return
-        table = self.cache.get((fieldname, btext))
-        if table is None:
-            table = (array("i"), array("d"))
-            for d, score in self._term_scores(field, fieldname, btext, None):
-                table[0].append(d)
-                table[1].append(score)
-            self.cache.put((fieldname, btext), table)
-        ids, term_scores = table
-        for i, d in enumerate(ids):
-            if wanted[d >> 3] >> (d & 7) & 1:
-                scores[d] = scores.get(d, 0.0) + term_scores[i] * boost
-
-    def _term_scores(self, field, fieldname: str, btext: bytes, wanted: bytes | None):
-        """(docnum, score) for the term's postings (only ``wanted`` ones if given)."""
-        blocks = postings.weights(self.reader, fieldname, btext, wanted)
+        if self.tables is not None:
+            ids, weights = self.tables.get(self.reader, fieldname, btext)
+            blocks = [(0, ids, weights)]
+        else:  # only the blocks that hold a wanted document
+            blocks = postings.weights(self.reader, fieldname, btext, wanted)
+        scores = self.scores
         if not field.scorable:  # Whoosh's WeightScorer: the weight itself
             for offset, ids, weights in blocks:
                 for i, docnum in enumerate(ids):
                     d = docnum + offset
-                    if wanted is None or wanted[d >> 3] >> (d & 7) & 1:
-                        yield d, weights[i]
+                    if wanted[d >> 3] >> (d & 7) & 1:
+                        scores[d] = scores.get(d, 0.0) + weights[i] * boost
             return
         parent = self.searcher.get_parent()
         idf = parent.idf(fieldname, btext)
@@ -177,46 +160,10 @@ class Bm25:
         k1 = self.weighting.K1
         lengths = self.lengths.of(self.reader, fieldname)
         norm = [k1 * ((1 - b) + b * n / avgfl) for n in _LENGTH]  # per length byte
-        top = idf * (k1 + 1)
+        top = idf * (k1 + 1) * boost
         for offset, ids, weights in blocks:
             for i, docnum in enumerate(ids):
                 d = docnum + offset
-                if wanted is None or wanted[d >> 3] >> (d & 7) & 1:
+                if wanted[d >> 3] >> (d & 7) & 1:
                     tf = weights[i]
-                    yield d, top * tf / (tf + norm[lengths[d]])
-
-
-class TermScores:
-    """Each term's scores (docnums and scores, as arrays), for one index generation: a
-    score depends only on the term, the document and the generation's statistics, so a
-    word is read and scored once however often it is searched (the same query paged or
-    faceted, common words). Least recent out, within a memory budget (12 bytes a
-    posting)."""
-
-    def __init__(self, budget_bytes: int = 96 << 20):
-        self.budget = budget_bytes
-        self._tables: OrderedDict[tuple[str, bytes], tuple[array, array]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _size(table: tuple[array, array]) -> int:
-        return sum(a.itemsize * len(a) for a in table)
-
-    def get(self, key: tuple[str, bytes]) -> tuple[array, array] | None:
-        with self._lock:
-            table = self._tables.get(key)
-            if table is not None:
-                self._tables.move_to_end(key)
-            return table
-
-    def put(self, key: tuple[str, bytes], table: tuple[array, array]) -> None:
-        size = self._size(table)
-        with self._lock:
-            if key in self._tables or size > self.budget:
-                return
-            self._tables[key] = table
-            self._bytes += size
-            while self._bytes > self.budget:
-                _, dropped = self._tables.popitem(last=False)
-                self._bytes -= self._size(dropped)
+                    scores[d] = scores.get(d, 0.0) + top * tf / (tf + norm[lengths[d]])

@@ -18,24 +18,31 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "img" / "http-load.png"
 
 
+def _shape(run: dict) -> str:
+    processes = run.get("processes", 1)
+    threads = f"{run['threads']} threads"
+    return f"{processes} processes x {threads}" if processes > 1 else threads
+
+
 def _latency_panel(ax, results: dict) -> None:
-    for run in results["runs"]:
-        for level in run["levels"]:
+    styles = ["-", "--", ":", "-."]
+    for k, run in enumerate(results["runs"]):
+        for j, level in enumerate(run["levels"]):
             values = sorted(level["latencies_ms"])
             if not values:
                 continue
             shares = [(i + 1) / len(values) for i in range(len(values))]
             label = (
-                f"{run['threads']} threads, {level['clients']} clients: "
-                f"{level['searches_per_second']:.0f}/s"
+                f"{_shape(run)}, {level['clients']} clients: {level['searches_per_second']:.0f}/s"
             )
-            ax.step(values, shares, where="post", label=label, linewidth=1.4)
+            style = styles[j % len(styles)]
+            ax.step(values, shares, style, where="post", label=label, color=f"C{k}", lw=1.3)
     ax.set_xscale("log")
     ax.set_xlabel("latency of GET /api/search (ms, log scale)")
     ax.set_ylabel("share of requests answered")
     ax.set_ylim(0, 1.01)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=6, loc="upper left")
 
 
 def _memory_panel(ax, results: dict) -> None:
@@ -47,11 +54,11 @@ def _memory_panel(ax, results: dict) -> None:
         values = [run["memory_after_start"]["rss_mb"], run["memory_after_warmup"]["rss_mb"]]
         values += [lv["peak_rss_mb"] for lv in run["levels"]]
         xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(stages))]
-        ax.bar(xs, values, width=width, label=f"{run['threads']} threads")
+        ax.bar(xs, values, width=width, label=_shape(run), color=f"C{k}")
     ax.set_xticks(range(len(stages)), stages, fontsize=7)
-    ax.set_ylabel("server RSS (MB)")
+    ax.set_ylabel("server RSS, all processes (MB)")
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=6)
 
 
 def plot(results: dict, out: Path) -> Path:
@@ -60,7 +67,7 @@ def plot(results: dict, out: Path) -> Path:
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, (left, right) = pyplot.subplots(1, 2, figsize=(10, 3.8), dpi=90)
+    figure, (left, right) = pyplot.subplots(1, 2, figsize=(11, 4.2), dpi=90)
     _latency_panel(left, results)
     _memory_panel(right, results)
     title = (

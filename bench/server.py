@@ -8,6 +8,7 @@ cache), and the number of threads.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -133,3 +134,50 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Fleet:
+    """``processes`` servers over one index, as the workers of a pre-forking server would be.
+
+    Figures are summed over the processes: RSS, peaks (so the sum of each one's peak),
+    anonymous and file-backed memory (pages of the same index files mapped by two
+    processes are counted twice, though held once), threads and CPU time.
+    """
+
+    def __init__(self, index: Path, processes: int = 1, threads: int = 8):
+        self.servers = [Server(index, threads=threads) for _ in range(processes)]
+        self.stack = contextlib.ExitStack()
+
+    def __enter__(self) -> Fleet:
+        with contextlib.ExitStack() as stack:
+            for server in self.servers:
+                stack.enter_context(server)
+            self.stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stack.close()
+
+    @property
+    def urls(self) -> list[str]:
+        return [server.url for server in self.servers]
+
+    @property
+    def articles(self) -> int | None:
+        return self.servers[0].health.get("articles")
+
+    def memory(self) -> dict:
+        total: dict = {}
+        for server in self.servers:
+            for key, value in memory(server.pid).items():
+                total[key] = round(total.get(key, 0) + value, 1)
+        return total
+
+    def reset_peak(self) -> bool:
+        return all([reset_peak(server.pid) for server in self.servers])
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds(server.pid) for server in self.servers)
+
+    def errors(self) -> str:
+        return "\n".join(filter(None, (server.errors() for server in self.servers)))

@@ -6,8 +6,9 @@ import json
 import time
 from pathlib import Path
 
-from bench.http_load import Level, main, query_mix
-from bench.server import Server, memory
+from bench.http_load import main
+from bench.load import Level, query_mix
+from bench.server import Fleet, Server, memory
 
 
 def test_load_tool_reports_a_positive_rate_and_no_errors(seed_index: Path, tmp_path: Path):
@@ -30,6 +31,19 @@ def test_load_tool_reports_a_positive_rate_and_no_errors(seed_index: Path, tmp_p
     assert run["memory_after_start"]["rss_mb"] > 0 and level["peak_rss_mb"] > 0
     assert run["memory_after_start"]["threads"] >= 3  # two waitress workers and the main one
     assert run["warmup"]["requests"] == 20
+    assert run["processes"] == 1
+
+
+def test_clients_are_spread_over_several_servers(seed_index: Path):
+    paths = ["/api/search?q=oil", "/api/search?q=police&sort=date"]
+    with Fleet(seed_index, processes=2, threads=1) as fleet:
+        assert len(set(fleet.urls)) == 2
+        before = fleet.cpu_seconds()
+        level = Level(fleet.urls, paths, clients=2, seconds=5, limit=40)
+        level.run()
+        assert fleet.cpu_seconds() > before
+        assert fleet.memory()["threads"] >= 4  # each: one worker and the main thread
+    assert level.errors == {} and len(level.latencies) == 40
 
 
 def test_mix_has_filters_and_both_sorts_in_a_fixed_order():
@@ -46,7 +60,7 @@ def test_mix_has_filters_and_both_sorts_in_a_fixed_order():
 def test_bad_answers_count_as_errors(seed_index: Path):
     paths = ["/api/search?q=oil", "/api/search?sort=sideways", "/no/such/page"]
     with Server(seed_index, threads=2) as server:
-        level = Level(server.url, paths, clients=2, seconds=5, limit=30)
+        level = Level([server.url], paths, clients=2, seconds=5, limit=30)
         level.run()
         pid = server.pid
     assert level.errors == {"HTTP 400": 10, "HTTP 404": 10}

@@ -60,13 +60,15 @@ bench: install-bench
 	$(BIN)/python -m bench.run --corpora $(CORPORA)
 
 # Throughput and latency of /api/search under 4 and 16 clients against `diplosearch serve`,
-# and the server's memory at 4, 8 and 16 threads (docs/benchmarks.md). Builds or reuses a
-# corpus and index of N articles in var/bench-http; `make bench-http N=20000` is quicker.
+# and the server's memory, at 4, 8 and 16 threads in one and in two processes
+# (docs/benchmarks.md). Builds or reuses a corpus and index of N articles in
+# var/bench-http (about 10 minutes once the index exists); `make bench-http N=20000` is quicker.
 N ?= 100000
 THREADS ?= 4 8 16
+PROCESSES ?= 1 2
 bench-http: install-bench
 	$(BIN)/python -m bench.http_load --n $(N) --corpora $(CORPORA) --threads $(THREADS) \
-		--out bench/out/http-$(N).json
+		--processes $(PROCESSES) --out bench/out/http-$(N).json
 	$(BIN)/python -m bench.plot bench/out/http-$(N).json --out docs/img/http-load.png
 
 clean:

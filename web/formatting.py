@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from search.engine import facet_label
 
@@ -51,7 +52,17 @@ def language_name(code: str | None) -> str:
     return facet_label("language", code) if code else "unknown"
 
 
+def web_link(url: str | None) -> str | None:
+    """An article's own URL, only when it is http(s): ``javascript:`` and the like never
+    become links, whatever the input file says."""
+    if not isinstance(url, str):
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
+
+
 FILTERS = {
+    "web_link": web_link,
     "human_date": human_date,
     "short_date": short_date,
     "precision_words": precision_words,

@@ -183,7 +183,14 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _args(argv)
+    try:
+        return run(_args(argv), argv)
+    except RuntimeError as exc:  # the server or the indexer failed: say why, no traceback
+        print(f"bench.http_load: {exc}", file=sys.stderr)
+        return 1
+
+
+def run(args: argparse.Namespace, argv: list[str] | None) -> int:
     results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds")}
     results["machine"] = machine()
     results["command"] = "python -m bench.http_load " + " ".join(argv or sys.argv[1:])

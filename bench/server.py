@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -115,6 +116,9 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
                     return json.loads(response.read())
+            except urllib.error.HTTPError as exc:  # it runs, but cannot serve (no index)
+                reason = exc.read().decode(errors="replace")
+                raise RuntimeError(f"diplosearch serve answered {exc.code}: {reason}") from None
             except OSError:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"diplosearch serve exited: {self.errors()}") from None

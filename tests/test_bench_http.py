@@ -66,3 +66,9 @@ def test_bad_answers_count_as_errors(seed_index: Path):
     assert level.errors == {"HTTP 400": 10, "HTTP 404": 10}
     assert len(level.latencies) == 10
     assert memory(pid) == {}  # the server is gone
+
+
+def test_a_missing_index_is_a_clear_error_not_a_traceback(tmp_path: Path, capsys):
+    code = main(["--index", str(tmp_path / "none"), "--seconds", "1"])
+    assert code == 1
+    assert "no_index" in capsys.readouterr().err

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from search.request import BadRequest
-from web.app import engine, error_response
-from web.context import MAX_QUERY_CHARS, run_search
+from web.app import error_response
+from web.context import find_article, run_search
 from web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -23,10 +23,7 @@ def api_search():
 
 @bp.get("/articles/<article_id>")
 def api_article(article_id: str):
-    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
-    article = engine().article(article_id, q=q or None)
-    if article is None:
-        abort(404, description=f"no article with id {article_id[:80]!r}")
+    article, q = find_article(article_id, request.args)
     if not q:
         article.pop("title_html", None)
         article.pop("body_html", None)

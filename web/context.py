@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from flask import abort
 from werkzeug.datastructures import MultiDict
 
 from search.request import BadRequest, SearchRequest, parse_request
@@ -39,6 +40,15 @@ def run_search(args: MultiDict, **overrides) -> tuple[SearchRequest, dict]:
     if overrides:
         req = replace(req, **overrides)
     return req, engine().search(req)
+
+
+def find_article(article_id: str, args: MultiDict) -> tuple[dict, str]:
+    """(article with ``q``'s words marked, q) for both renderings; 404 when unknown."""
+    q = args.get("q", "")[:MAX_QUERY_CHARS]
+    article = engine().article(article_id, q=q or None)
+    if article is None:
+        abort(404, description=f"no article with id {article_id[:80]!r}")
+    return article, q
 
 
 def request_params(req: SearchRequest) -> list[tuple[str, str]]:

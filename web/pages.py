@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import PurePath
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from search.request import BadRequest
 from web.app import engine, error_response
-from web.context import MAX_QUERY_CHARS, page_context, run_search
+from web.context import find_article, page_context, run_search
 
 bp = Blueprint("pages", __name__)
 
@@ -26,10 +26,7 @@ def search_page():
 
 @bp.get("/articles/<article_id>")
 def article_page(article_id: str):
-    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
-    article = engine().article(article_id, q=q or None)
-    if article is None:
-        abort(404, description=f"no article with id {article_id[:80]!r}")
+    article, q = find_article(article_id, request.args)
     return render_template(
         "article.html",
         article=article,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from functools import reduce
+from functools import lru_cache, reduce
 from pathlib import Path
 
 import pycountry
@@ -39,7 +39,9 @@ SUGGEST_BELOW = 5  # offer a respelling when a query finds fewer articles than t
 FILTERED = ("country", "topic", "language")
 
 
+@lru_cache(maxsize=4096)
 def facet_label(facet: str, value: str) -> str:
+    """The label shown for a facet value; static data, so looked up once per value."""
     if facet == "country":
         return country_name(value)
     if facet == "topic":

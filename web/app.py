@@ -23,6 +23,8 @@ CSP = (
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    # ids never hold '/': '/articles//x' is an unknown id (404), not a redirect to merge
+    app.url_map.merge_slashes = False
     app.config.update(
         INDEX=str(index_dir()),
         ADMIN_TOKEN=os.environ.get("DIPSEARCH_ADMIN_TOKEN", ""),

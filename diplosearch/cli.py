@@ -90,7 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     p = command("serve", "Serve the web UI and JSON API with a production WSGI server.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (default 1; use the number of cores)",
+    )
     return parser
 
 
@@ -249,15 +255,31 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import waitress
+    from web import server
 
-    from web.app import create_app
-
+    problem = server.usage_problem(args.workers, args.threads)
+    if problem:
+        print(f"diplosearch: {problem}", file=sys.stderr)
+        return 2
     path = index_dir(args.index)
-    app = create_app({"INDEX": str(path)})
-    print(f"diplosearch: serving {path} on http://{args.host}:{args.port}", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="diplosearch")
-    return 0
+    try:
+        sockets = server.bind(args.host, args.port)
+    except OSError as exc:
+        where = f"{args.host}:{args.port}"
+        print(f"diplosearch: cannot listen on {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    shape = f"{args.workers} worker processes of" if args.workers > 1 else "1 process,"
+    print(
+        f"diplosearch: serving {path} on {server.url(sockets[0])} ({shape} {args.threads} threads)",
+        flush=True,
+    )
+
+    def make_app():  # in each worker, after the fork
+        from web.app import create_app
+
+        return create_app({"INDEX": str(path)})
+
+    return server.serve(make_app, sockets, threads=args.threads, workers=args.workers)
 
 
 COMMANDS = {

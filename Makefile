@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint soak install install-test install-bench relevance bench bench-http accuracy index clean
+.PHONY: run test lint soak install install-test install-bench relevance bench bench-50k bench-http accuracy index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,21 +54,28 @@ install-bench: $(VENV)/.installed-bench
 relevance: install-bench
 	$(BIN)/python -m bench.relevance --corpora $(CORPORA)
 
-# Speed on 50,000 articles built from the corpora: indexing, query latency with facets and
-# highlights, incremental add of 1,000 (docs/benchmarks.md); takes about half an hour.
+# diplosearch, SQLite FTS5 and Tantivy side by side on N articles (default 100,000): indexing,
+# query p50/p95/p99 with facets and highlights, incremental add of 1,000, memory, ratios
+# (docs/benchmarks.md). Corpus and indexes in var/bench-compare/n$(N); REUSE=1 keeps them
+# and measures the queries again. `make bench N=20000` is quicker.
 bench: install-bench
+	$(BIN)/python -m bench.compare --n $(N) --corpora $(CORPORA) $(if $(REUSE),--reuse) \
+		--out bench/out/compare-$(N).json --plot docs/img/compare-latency.png
+
+# Issue 4's figures: diplosearch alone on 50,000 articles (bench/run.py); about half an hour.
+bench-50k: install-bench
 	$(BIN)/python -m bench.run --corpora $(CORPORA)
 
 # Throughput and latency of /api/search under 4 and 16 clients against `diplosearch serve`,
-# and the server's memory, at 4, 8 and 16 threads in one and in two processes
+# and the server's memory, at 4, 8 and 16 threads with 1 and 2 workers (`serve --workers`)
 # (docs/benchmarks.md). Builds or reuses a corpus and index of N articles in
 # var/bench-http (about 10 minutes once the index exists); `make bench-http N=20000` is quicker.
 N ?= 100000
 THREADS ?= 4 8 16
-PROCESSES ?= 1 2
+WORKERS ?= 1 2
 bench-http: install-bench
 	$(BIN)/python -m bench.http_load --n $(N) --corpora $(CORPORA) --threads $(THREADS) \
-		--processes $(PROCESSES) --out bench/out/http-$(N).json
+		--workers $(WORKERS) --out bench/out/http-$(N).json
 	$(BIN)/python -m bench.plot bench/out/http-$(N).json --out docs/img/http-load.png
 
 clean:

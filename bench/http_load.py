@@ -3,15 +3,17 @@
     python -m bench.http_load --n 100000            # build (or reuse) corpus and index
     python -m bench.http_load --index var/index     # any existing index
 
-For each ``--processes`` x ``--threads`` shape, real ``diplosearch serve`` processes
-(waitress; one by default) start on free 127.0.0.1 ports over the index. The fixed query
+For each ``--workers`` x ``--threads`` shape, a real ``diplosearch serve --workers N``
+(waitress in N processes on one socket; one by default) starts on a free 127.0.0.1 port
+over the index. The fixed query
 mix (``bench.load.query_mix``: bench.run's 50 queries plain, with country, topic and date
 filters, sorted by relevance and by date, plus browsing) runs once as a warm-up with the
 largest client count; then each ``--clients`` level sends the mix in a loop over
-keep-alive connections (client k to server k mod P) until ``--seconds`` or
+keep-alive connections (the kernel hands each to a worker) until ``--seconds`` or
 ``--max-requests`` is reached. A request counts as an error unless it is a 200 with the
-SPEC's JSON. Per level: searches/s, p50/p95/p99, errors, the servers' CPU time per
-search, their peak RSS (VmHWM, reset before the level) and thread count. Memory is also
+SPEC's JSON. Per level: searches/s, p50/p95/p99, errors, the server's CPU time per
+search, its peak RSS (VmHWM, reset before the level) and thread count, summed over the
+parent and its workers (and Pss, which counts shared index pages once). Memory is also
 read after start and after the warm-up. Results go to ``--out`` (JSON) and a table to
 stdout; the exit status is 1 if any request failed.
 """
@@ -39,10 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def profiled_level(fleet: Fleet, paths: list[str], clients: int, seconds: float, raw: Path):
-    """One more level with py-spy attached to the first server (its rate is not comparable:
-    sampling pauses the server), and the functions where that server spent its samples."""
+    """One more level with py-spy attached to the first worker (its rate is not comparable:
+    sampling pauses the worker), and the functions where that worker spent its samples."""
     raw.parent.mkdir(parents=True, exist_ok=True)
-    sampling = spy.record(fleet.servers[0].pid, seconds, raw)
+    sampling = spy.record(fleet.servers[0].worker_pids()[0], seconds, raw)
     time.sleep(0.5)  # py-spy attaches
     level = run_level(fleet, paths, clients, seconds, 10**9)
     _, error = sampling.communicate(timeout=seconds + 60)
@@ -60,12 +62,13 @@ def run_servers(
     warmup: int | None = None,
     profile: Path | None = None,
 ) -> dict:
-    """Start ``shape`` = (processes, threads) servers, warm them up (``warmup`` requests,
+    """Start a server of ``shape`` = (workers, threads), warm it up (``warmup`` requests,
     default the whole mix once), run each client level within ``bounds`` (seconds,
     requests); then, with ``profile``, one more level of the fewest clients under py-spy."""
-    (processes, threads), (seconds, limit) = shape, bounds
-    with Fleet(index, processes, threads) as fleet:
-        figures: dict = {"processes": processes, "threads": threads, "articles": fleet.articles}
+    (workers, threads), (seconds, limit) = shape, bounds
+    with Fleet(index, processes=1, threads=threads, workers=workers) as fleet:
+        figures: dict = {"processes": 1, "workers": workers, "threads": threads}
+        figures["articles"] = fleet.articles
         figures["memory_after_start"] = fleet.memory()
         filters = mix_filters(fleet.urls[0])
         paths = query_mix(filters)
@@ -76,7 +79,7 @@ def run_servers(
         figures["levels"] = [run_level(fleet, paths, c, seconds, limit) for c in levels]
         figures["memory_at_end"] = fleet.memory()
         if profile is not None:
-            raw = profile.with_name(f"{profile.stem}-{processes}x{threads}.txt")
+            raw = profile.with_name(f"{profile.stem}-{workers}x{threads}.txt")
             figures["profile"] = profiled_level(fleet, paths, min(levels), seconds, raw)
         figures["server_stderr"] = fleet.errors()[-2000:]
     return figures
@@ -109,28 +112,32 @@ def ensure_index(work: Path, n: int, corpora: Path) -> tuple[Path, dict]:
 
 
 def _shape(run: dict) -> str:
-    """``8`` for one process of 8 threads, ``2x8`` for two of them."""
-    processes = run.get("processes", 1)
+    """``8`` for one process of 8 threads, ``2x8`` for two of them (two workers, or two
+    servers side by side in results from before ``--workers``)."""
+    processes = run.get("workers", run.get("processes", 1))
     return f"{processes}x{run['threads']}" if processes > 1 else str(run["threads"])
 
 
 def table(results: dict) -> str:
     head = (
         f"{'threads':>7} {'clients':>7} {'requests':>8} {'errors':>6} {'search/s':>8} "
-        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'cpu ms':>6} {'RSS MB':>7} {'peak MB':>7}"
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'cpu ms':>6} {'RSS MB':>7} {'PSS MB':>7} "
+        f"{'peak MB':>7}"
     )
     rows = [head, "-" * len(head)]
     for run in results["runs"]:
         shape = _shape(run)
         for stage in ("start", "warmup"):
-            rss = run[f"memory_after_{stage}"].get("rss_mb", 0)
-            rows.append(f"{shape:>7} {stage:>7} {'':>53} {rss:>7}")
+            mem = run[f"memory_after_{stage}"]
+            rss, pss = mem.get("rss_mb", 0), mem.get("pss_mb", "")
+            rows.append(f"{shape:>7} {stage:>7} {'':>53} {rss:>7} {pss:>7}")
         for lv in run["levels"]:
+            mem = lv["memory_after"]
             rows.append(
                 f"{shape:>7} {lv['clients']:>7} {lv['requests']:>8} {lv['errors']:>6} "
                 f"{lv['searches_per_second']:>8} {lv['p50_ms']:>7} {lv['p95_ms']:>7} "
                 f"{lv['p99_ms']:>7} {lv['server_cpu_ms_per_search'] or 0:>6} "
-                f"{lv['memory_after'].get('rss_mb', 0):>7} {lv['peak_rss_mb']:>7}"
+                f"{mem.get('rss_mb', 0):>7} {mem.get('pss_mb', ''):>7} {lv['peak_rss_mb']:>7}"
             )
     return "\n".join(rows)
 
@@ -158,11 +165,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--threads", type=int, nargs="+", default=[8], help="server threads")
     parser.add_argument(
+        "--workers",
         "--processes",
         type=int,
         nargs="+",
         default=[1],
-        help="servers side by side, clients spread over them (default 1)",
+        help="worker processes of the server: `diplosearch serve --workers N` (default 1)",
     )
     parser.add_argument("--seconds", type=float, default=30.0, help="per level (default 30)")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per level")
@@ -177,8 +185,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, help="write the results here (JSON)")
     args = parser.parse_args(argv)
-    if min(args.clients + args.threads + args.processes) < 1 or args.seconds <= 0:
-        parser.error("--clients, --threads, --processes and --seconds must be positive")
+    if min(args.clients + args.threads + args.workers) < 1 or args.seconds <= 0:
+        parser.error("--clients, --threads, --workers and --seconds must be positive")
     return args
 
 
@@ -205,7 +213,7 @@ def run(args: argparse.Namespace, argv: list[str] | None) -> int:
     results["index_bytes"] = sum(f.stat().st_size for f in Path(index).glob("*") if f.is_file())
     results["runs"] = []
     bounds = (args.seconds, args.max_requests)
-    for shape in itertools.product(args.processes, args.threads):
+    for shape in itertools.product(args.workers, args.threads):
         run = run_servers(Path(index), shape, args.clients, bounds, args.warmup, args.profile)
         results["runs"].append(run)
         results["articles"] = run["articles"]

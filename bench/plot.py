@@ -19,8 +19,10 @@ DEFAULT_OUT = ROOT / "docs" / "img" / "http-load.png"
 
 
 def _shape(run: dict) -> str:
-    processes = run.get("processes", 1)
     threads = f"{run['threads']} threads"
+    if run.get("workers", 1) > 1:
+        return f"{run['workers']} workers x {threads}"
+    processes = run.get("processes", 1)  # servers side by side, before --workers
     return f"{processes} processes x {threads}" if processes > 1 else threads
 
 

@@ -3,7 +3,9 @@
 The load test reads the server's memory and CPU time from ``/proc/<pid>``: VmRSS (what
 is resident now), VmHWM (the peak since start, or since ``reset_peak``), RssAnon (the
 process's own heap) apart from RssFile (pages of mapped index files, shared with the page
-cache), and the number of threads.
+cache), Pss (resident pages, each shared page divided among the processes mapping it, so
+that summing over worker processes counts a mapped index page once), and the number of
+threads. With ``workers`` > 1 the figures are summed over the parent and its workers.
 """
 
 from __future__ import annotations
@@ -43,7 +45,23 @@ def memory(pid: int) -> dict:
             figures[STATUS_KB[key]] = round(int(value.split()[0]) / 1024, 1)
         elif key == "Threads":
             figures["threads"] = int(value)
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return figures
+    for line in rollup:
+        if line.startswith("Pss:"):
+            figures["pss_mb"] = round(int(line.split()[1]) / 1024, 1)
     return figures
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux ``/proc/<pid>/task/<tid>/children``)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found.update(int(c) for c in (task / "children").read_text().split())
+    return sorted(found)
 
 
 def reset_peak(pid: int) -> bool:
@@ -66,11 +84,15 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    """``with Server(index, threads=8) as server:`` -> ``server.url``, ``server.pid``."""
+    """``with Server(index, threads=8, workers=2) as server:`` -> ``server.url``,
+    ``server.pid`` (the parent), ``server.pids()`` (the parent and its workers)."""
 
-    def __init__(self, index: Path, threads: int = 8, start_timeout: float = 120.0):
+    def __init__(
+        self, index: Path, threads: int = 8, workers: int = 1, start_timeout: float = 120.0
+    ):
         self.index = Path(index)
         self.threads = threads
+        self.workers = workers
         self.start_timeout = start_timeout
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -87,6 +109,8 @@ class Server:
             str(self.port),
             "--threads",
             str(threads),
+            "--workers",
+            str(workers),
         ]
         self.process: subprocess.Popen | None = None
         self.log = tempfile.TemporaryFile()  # stderr: a pipe nobody reads could fill up
@@ -110,8 +134,20 @@ class Server:
             raise
         return self
 
+    def pids(self) -> list[int]:
+        """The parent and, with ``workers`` > 1, the workers it runs now."""
+        return [self.pid, *children(self.pid)] if self.workers > 1 else [self.pid]
+
+    def worker_pids(self) -> list[int]:
+        """The processes that answer requests (the parent only supervises workers)."""
+        return self.pids()[1:] if self.workers > 1 else [self.pid]
+
     def _wait_until_healthy(self) -> dict:
         deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline and len(self.worker_pids()) < self.workers:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"diplosearch serve exited: {self.errors()}")
+            time.sleep(0.1)  # the parent forks its workers after printing its banner
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
@@ -141,15 +177,17 @@ class Server:
 
 
 class Fleet:
-    """``processes`` servers over one index, as the workers of a pre-forking server would be.
+    """``processes`` servers over one index, each of ``workers`` processes (the load test
+    runs one server of N workers; several servers side by side compare with that).
 
-    Figures are summed over the processes: RSS, peaks (so the sum of each one's peak),
+    Figures are summed over all processes: RSS, peaks (so the sum of each one's peak),
     anonymous and file-backed memory (pages of the same index files mapped by two
-    processes are counted twice, though held once), threads and CPU time.
+    processes are counted twice, though held once; Pss counts them once), threads and
+    CPU time.
     """
 
-    def __init__(self, index: Path, processes: int = 1, threads: int = 8):
-        self.servers = [Server(index, threads=threads) for _ in range(processes)]
+    def __init__(self, index: Path, processes: int = 1, threads: int = 8, workers: int = 1):
+        self.servers = [Server(index, threads, workers) for _ in range(processes)]
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> Fleet:
@@ -170,18 +208,21 @@ class Fleet:
     def articles(self) -> int | None:
         return self.servers[0].health.get("articles")
 
+    def pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.pids()]
+
     def memory(self) -> dict:
         total: dict = {}
-        for server in self.servers:
-            for key, value in memory(server.pid).items():
+        for pid in self.pids():
+            for key, value in memory(pid).items():
                 total[key] = round(total.get(key, 0) + value, 1)
         return total
 
     def reset_peak(self) -> bool:
-        return all([reset_peak(server.pid) for server in self.servers])
+        return all([reset_peak(pid) for pid in self.pids()])
 
     def cpu_seconds(self) -> float:
-        return sum(cpu_seconds(server.pid) for server in self.servers)
+        return sum(cpu_seconds(pid) for pid in self.pids())
 
     def errors(self) -> str:
         return "\n".join(filter(None, (server.errors() for server in self.servers)))

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
 
-from whoosh import analysis
+from whoosh import analysis, formats
 from whoosh.lang import stemmer_for_language
+from whoosh.system import pack_uint
 
 from indexer.gazetteer import equivalence_groups, fold
 
@@ -197,6 +199,115 @@ def exact_analyzer():
 
 def skeleton_analyzer():
     return NameTokenizer() | NameSkeletonFilter()
+
+
+# --- indexing without token objects ---------------------------------------------------
+#
+# Whoosh indexes a field by running its analyzer (a chain of generators handing one
+# ``Token`` object along) and collecting the tokens in the field's format. For the
+# analyzers above, ``index_terms`` does the same work in one plain loop per field, and a
+# text's words are found once for its folded and exact fields. The postings are the
+# same, byte for byte (``tests/test_search_analysis_fast.py``).
+
+Posting = tuple[bytes, int, float, bytes]  # (term, frequency, weight, encoded value)
+_WORDS = re.compile(TOKEN_PATTERN)
+_last_words: list = [None, None, None]  # (text, words, spans) of the last text split
+
+
+def _words(value: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """The NFC text's words and their character spans (the last text's, reused)."""
+    if _last_words[0] is value:
+        return _last_words[1], _last_words[2]
+    matches = list(_WORDS.finditer(unicodedata.normalize("NFC", value)))
+    words = [m.group() for m in matches]
+    spans = [m.span() for m in matches]
+    _last_words[:] = [value, words, spans]
+    return words, spans
+
+
+def _folded_postings(value: str, format_: formats.Characters) -> Iterator[Posting]:
+    """``NfcTokenizer() | FoldStemFilter()`` into ``Characters``, as Whoosh would."""
+    words, spans = _words(value)
+    single, pairs = equivalents()
+    seen: dict[str, list] = {}
+    previous, previous_start = None, 0
+    for pos, word in enumerate(words):
+        folded = _FOLDED.get(word) or folded_word(word)
+        start, end = spans[pos]
+        joined = pairs.get((previous, folded)) if previous else None
+        canonical = single.get(folded)
+        previous = folded
+        term = _STEMMED.get(folded) or stemmed_word(folded)
+        entry = seen.get(term)
+        if entry is None:
+            seen[term] = [(pos, start, end)]
+        else:
+            entry.append((pos, start, end))
+        if joined:
+            seen.setdefault(stemmed_word(joined), []).append((pos, previous_start, end))
+        elif canonical:
+            seen.setdefault(stemmed_word(canonical), []).append((pos, start, end))
+        previous_start = start
+    boost = format_.field_boost
+    encode = format_.encode
+    for term, entries in seen.items():
+        yield term.encode("utf-8"), len(entries), float(len(entries)) * boost, encode(entries)
+
+
+def _exact_postings(value: str, format_: formats.Positions) -> Iterator[Posting]:
+    """``NfcTokenizer() | LowercaseFilter()`` into ``Positions``, as Whoosh would."""
+    words, _ = _words(value)
+    seen: dict[str, list[int]] = {}
+    for pos, word in enumerate(words):
+        term = word.lower()
+        entry = seen.get(term)
+        if entry is None:
+            seen[term] = [pos]
+        else:
+            entry.append(pos)
+    boost = format_.field_boost
+    encode = format_.encode
+    for term, entries in seen.items():
+        yield term.encode("utf-8"), len(entries), float(len(entries)) * boost, encode(entries)
+
+
+def _skeleton_postings(value: str, format_: formats.Frequency) -> Iterator[Posting]:
+    """``NameTokenizer() | NameSkeletonFilter()`` into ``Frequency``, as Whoosh would."""
+    counts: dict[str, int] = {}
+    text = unicodedata.normalize("NFC", value)
+    for word in _capitalised_words().expression.findall(text):
+        if not word[:1].isupper():
+            continue
+        key = word_skeleton(word)
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    boost = format_.field_boost
+    for key, n in counts.items():
+        yield key.encode("utf-8"), n, float(n) * boost, pack_uint(n)
+
+
+_FAST = {
+    ((NfcTokenizer, FoldStemFilter), formats.Characters): _folded_postings,
+    ((NfcTokenizer, analysis.LowercaseFilter), formats.Positions): _exact_postings,
+    ((NameTokenizer, NameSkeletonFilter), formats.Frequency): _skeleton_postings,
+}
+
+
+def index_terms(field) -> Callable[[str], Iterator[Posting]] | None:
+    """A faster ``field.index`` for a text value, when the field uses one of this module's
+    analyzers as built here; else None (use Whoosh's)."""
+    analyzer = getattr(field, "analyzer", None)
+    format_ = getattr(field, "format", None)
+    if type(analyzer) is not analysis.CompositeAnalyzer or format_ is None:
+        return None
+    items = analyzer.items
+    tokenizer = items[0]
+    if not isinstance(tokenizer, NfcTokenizer) or tokenizer.gaps:
+        return None
+    if tokenizer.expression.pattern != TOKEN_PATTERN:
+        return None
+    fast = _FAST.get((tuple(type(item) for item in items), type(format_)))
+    return partial(fast, format_=format_) if fast else None
 
 
 # --- kept so that indexes written before the one-filter chain still open -------------

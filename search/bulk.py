@@ -30,6 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from search.analysis import index_terms
 from search.store import INDEX_NAME
 
 Work = Callable[[Any], tuple[list[dict], Any]]
@@ -74,7 +75,65 @@ class _Lengths:
 
 
 class Writer(SegmentWriter):
-    """Whoosh's segment writer with the field lengths of its flush read in bulk."""
+    """Whoosh's segment writer with the field lengths of its flush read in bulk, and text
+    fields analysed by ``search.analysis.index_terms`` (no token objects)."""
+
+    _fast_schema = None
+    _fast: dict | None = None
+
+    def _fast_fields(self) -> dict | None:
+        """Field name -> fast indexing function, for the schema in use (a rebuild
+        replaces ``self.schema`` after the writer is made); None when a field needs
+        what only Whoosh's own ``add_document`` does (term vectors, spelling words)."""
+        if self._fast_schema is not self.schema:
+            fields = self.schema.items()
+            plain = all(not f.vector and not f.separate_spelling() for _, f in fields)
+            self._fast = {n: index_terms(f) for n, f in fields} if plain else None
+            self._fast_schema = self.schema
+        return self._fast
+
+    def add_document(self, **fields):
+        """``SegmentWriter.add_document`` for the fields this project's documents use
+        (no ``_boost`` or ``_stored_`` arguments, no vectors or spelling fields)."""
+        fast = self._fast_fields()
+        if fast is None or any(name.startswith("_") for name in fields):
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    index = fast.get(fieldname)
+                    if index is None or not isinstance(value, str):
+                        items = field.index(value)
+                    else:
+                        items = index(value)
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in items:
+                        if scorable:
+                            length += freq
+                        add_post((fieldname, tbytes, docnum, weight, vbytes))
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self):
         self.perdocwriter.close()

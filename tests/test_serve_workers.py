@@ -174,3 +174,22 @@ def test_a_port_in_use_is_a_clear_error(cli, seed_index: Path):
         result = cli("--index", seed_index, "serve", "--port", port, "--workers", "2")
     assert result.code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.err
+
+
+def test_a_crash_loop_backs_off_instead_of_spinning():
+    crashing = (
+        "import sys\n"
+        "from web.server import Supervisor\n"
+        "def work(): raise RuntimeError('boom')\n"
+        "sys.exit(Supervisor(work, 1).run())\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", crashing], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(2.5)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    pauses = [float(p) for p in re.findall(r"starting another in ([\d.]+) s", err)]
+    assert pauses[:3] == [0.5, 1.0, 2.0], err  # about 3 starts in 2.5 s, not hundreds
+    assert len(pauses) <= 4 and "RuntimeError('boom')" in err and "Traceback" not in err

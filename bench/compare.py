@@ -115,9 +115,16 @@ def mix_filters(counts: dict[str, Counter]) -> dict[str, str]:
 
 
 def _records(path: Path) -> list[dict]:
-    from bench.peers.diplosearch_peer import articles_from_files
+    """The file's articles as the indexer reads them (none for a file it skips); each id
+    is the file's name without the suffix, as ``bench.peers`` expects."""
+    from indexer.article import Skip
+    from indexer.normalize import normalize_file
 
-    return [{k: r.get(k) for k in FIELDS} for r in articles_from_files([path])]
+    try:
+        found = normalize_file(path)
+    except Skip:
+        return []
+    return [{**{k: a.as_dict()[k] for k in FIELDS}, "id": path.stem} for a in found]
 
 
 def normalise(files: list[Path], out: Path, counts: dict[str, Counter] | None = None) -> dict:

@@ -29,7 +29,7 @@ from search.postings import Tables
 from search.query import expand_terms, parse_user_query
 from search.request import SearchRequest
 from search.schema import day_number
-from search.scoring import FieldLengths
+from search.scoring import Bm25, FieldLengths
 from search.store import open_index, size_bytes
 from search.suggest import suggestion
 
@@ -78,7 +78,7 @@ class Engine:
         if current is not None and current.up_to_date():
             return current
         ix = open_index(self.path)
-        fresh = ix.searcher()
+        fresh = ix.searcher(weighting=Bm25())
         self._local.searcher = fresh
         self._local.generation = fresh.reader().generation()
         if current is not None:
@@ -116,7 +116,9 @@ class Engine:
         shared = self._shared(searcher)
         columns = shared.columns
         text_q = expand_terms(
-            parse_user_query(searcher.schema, request.q), searcher.reader(), shared.terms
+            parse_user_query(searcher.schema, request.q, any_word=request.match == "any"),
+            searcher.reader(),
+            shared.terms,
         )
         browsing = isinstance(text_q, query.Every)
         docsets = DocSets(searcher, columns.all, shared.terms, shared.tables)

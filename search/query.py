@@ -3,6 +3,11 @@
 Rules (SPEC "Matching"): AND by default; OR, NOT and ``-word``; phrases; ``title:``
 and ``body:``; ``prefix*`` (two letters at least); ``word~`` fuzzy (bounded). Anything
 malformed degrades to plain words, and nothing here raises on user input.
+
+``any_word=True`` is the mode for questions and pasted paragraphs (``match=any``): the
+same syntax, but words are ORed, so a document needs only one of them and ranks by how
+many (and how rare) it has. English stop words are dropped there unless nothing else is
+left, a word said twice weighs twice, and up to ``MAX_ANY_WORDS`` words are kept.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import re
 from itertools import islice
 
 from whoosh import qparser, query
+from whoosh.analysis import STOP_WORDS
 
 from indexer.gazetteer import equivalence_groups, fold
 from search.analysis import skeleton
@@ -19,13 +25,17 @@ from search.schema import USER_FIELDS
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
+MAX_ANY_WORDS = 64  # words kept in any-word mode (after stop words are dropped)
 MIN_PREFIX = 2
 MAX_FUZZY_EDITS = 2
 MAX_EXPANSIONS = 50  # index terms a prefix or fuzzy word may stand for (the most frequent)
 EXPANSION_SCAN = 20_000  # candidate terms looked at to choose them
-# The fields every word is looked up in, with their weight. Exact spellings rank above
-# folded ones; the consonant skeleton (transliterated names) is a faint second tier.
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "title_exact": 4.0, "body_exact": 1.5}
+# The fields every word is looked up in, with their weight. The product's weighting
+# (``search.scoring.Bm25``) scores ``title`` and ``body`` as one field, a title occurrence
+# counting as one more; the ``title`` boost is then a bonus for a title match on top.
+# Exact spellings add a smaller bonus, so they rank above folded ones; the consonant
+# skeleton (transliterated names) is a faint second tier. Measured in docs/benchmarks.md.
+FIELD_BOOSTS = {"title": 0.5, "body": 1.0, "title_exact": 0.25, "body_exact": 0.25}
 SOUND_BOOST = 0.15
 _FIELD_PREFIX = re.compile(r"(\w+):")
 _WILDCARD_WORD = re.compile(r"[\w*?]*[*?][\w*?]*")
@@ -92,9 +102,10 @@ def prepare(text: str) -> str:
     return rewrite_equivalents(text)
 
 
-def _parser(schema) -> qparser.QueryParser:
+def _parser(schema, any_word: bool = False) -> qparser.QueryParser:
+    group = qparser.OrGroup if any_word else qparser.AndGroup
     parser = qparser.MultifieldParser(
-        list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.AndGroup
+        list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=group
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.remove_plugin_class(qparser.BoostPlugin)
@@ -137,27 +148,76 @@ def _add_name_tier(q: query.Query) -> query.Query:
     return q.apply(_add_name_tier)
 
 
-def _plain_words(schema, text: str) -> query.Query:
-    words = re.findall(r"\w+", text)[:MAX_TERMS]
-    parser = _parser(schema)
-    return parser.parse(" ".join(words)) if words else query.Every()
+def _plain_words(schema, text: str, any_word: bool = False) -> query.Query:
+    words = re.findall(r"\w+", text)
+    if any_word:
+        words = _content_words(words)[:MAX_ANY_WORDS]
+    else:
+        words = words[:MAX_TERMS]
+    return _parser(schema, any_word).parse(" ".join(words)) if words else query.Every()
 
 
-def parse_user_query(schema, text: str | None) -> query.Query:
+def _content_words(words: list[str]) -> list[str]:
+    """``words`` without English stop words, unless nothing else is left."""
+    kept = [w for w in words if w.lower() not in STOP_WORDS]
+    return kept or words
+
+
+def parse_user_query(schema, text: str | None, *, any_word: bool = False) -> query.Query:
     """Whoosh query for ``q``; ``Every()`` when there is nothing to search for."""
     if not text or not text.strip():
         return query.Every()
     prepared = prepare(text)
+    limit = (MAX_ANY_WORDS if any_word else MAX_TERMS) * (len(FIELD_BOOSTS) + 1)
     try:
-        q = _bound(_parser(schema).parse(prepared))
-        q = _add_name_tier(q.normalize())
+        parsed = _bound(_parser(schema, any_word).parse(prepared, normalize=False))
+        if any_word:
+            parsed = _weigh_words(parsed)
+        q = _add_name_tier(parsed.normalize())
     except Exception:  # the parser is lenient, but a degraded query beats any error
-        q = _plain_words(schema, text)
+        q = _plain_words(schema, text, any_word)
     if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
-        q = _plain_words(schema, text)
-    if len(list(q.leaves())) > MAX_TERMS * len(FIELD_BOOSTS):
-        q = _plain_words(schema, text)
+        q = _plain_words(schema, text, any_word)
+    if len(list(q.leaves())) > limit:
+        q = _plain_words(schema, text, any_word)
+        if any_word:
+            q = _add_name_tier(_weigh_words(q).normalize())
     return q
+
+
+def _word_of(group: query.Query) -> str | None:
+    """The word a plain word's group stands for (its exact-spelling term), else None."""
+    if not isinstance(group, query.Or):
+        return None
+    for sub in group.subqueries:
+        if type(sub) is query.Term and sub.fieldname == "title_exact":
+            return sub.text
+    return None
+
+
+def _weigh_words(q: query.Query) -> query.Query:
+    """Any-word mode's top-level OR: stop words out (unless only they are left), one
+    group per word with its boost times the times the word was said."""
+    if not isinstance(q, query.Or):
+        return q
+    excluded = [g.query for g in q.subqueries if isinstance(g, query.Not)]
+    groups = [g for g in q.subqueries if not isinstance(g, query.Not)]
+    if not groups:  # only NOTs: every document without them, as in the default mode
+        return q
+    content = [g for g in groups if (_word_of(g) or "").lower() not in STOP_WORDS]
+    if content and any(_word_of(g) is not None for g in content):
+        groups = content
+    counts: dict[query.Query, int] = {}
+    for group in groups:
+        counts[group] = counts.get(group, 0) + 1
+    weighed = []
+    for group, count in counts.items():
+        if count > 1:
+            group = group.copy()
+            group.boost *= count
+        weighed.append(group)
+    found = query.Or(weighed, boost=q.boost)
+    return query.AndNot(found, query.Or(excluded)) if excluded else found
 
 
 def query_words(q: query.Query) -> list[str]:

@@ -45,7 +45,7 @@ def top_docs(
         matched &= within
     if allow is not None:
         matched &= to_bits(allow, docsets.size)
-    scorer = scoring.Bm25(searcher, docsets, lengths or scoring.FieldLengths(), tables)
+    scorer = scoring.Scorer(searcher, docsets, lengths or scoring.FieldLengths(), tables)
     return scorer.top(q, matched, limit)
 
 

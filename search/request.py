@@ -14,6 +14,7 @@ MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000  # page * per_page, as Elasticsearch's max_result_window
 MAX_VALUES = 50
 SORTS = ("relevance", "date")
+MATCHES = ("all", "any")  # every word required (the default), or any one of them
 _LANGUAGE = re.compile(r"^(?:[a-z]{2,3}|und)$")
 
 
@@ -33,6 +34,7 @@ class SearchRequest:
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
+    match: str = "all"
     page: int = 1
     per_page: int = 10
 
@@ -96,6 +98,9 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     sort = (one("sort") or "").strip().lower() or ("relevance" if q.strip() else "date")
     if sort not in SORTS:
         raise BadRequest("invalid_parameter", "'sort' must be 'relevance' or 'date'")
+    match = (one("match") or "all").strip().lower()
+    if match not in MATCHES:
+        raise BadRequest("invalid_parameter", "'match' must be 'all' or 'any'")
     per_page = _int("per_page", one("per_page"), 10, 1, MAX_PER_PAGE)
     page = _int("page", one("page"), 1, 1, MAX_DEPTH)
     if page * per_page > MAX_DEPTH:
@@ -112,6 +117,7 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         date_from=_date("from", one("from")),
         date_to=_date("to", one("to")),
         sort=sort,
+        match=match,
         page=page,
         per_page=per_page,
     )

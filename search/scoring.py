@@ -1,5 +1,17 @@
 """BM25F scores of the matched documents, computed term at a time.
 
+The product ranks with ``Bm25``, a weighting that differs from Whoosh's ``BM25F`` in two
+ways (``docs/benchmarks.md`` measures each on Cranfield and CISI):
+
+- the idf is BM25's, ``log(1 + (N - n + 0.5) / (n + 0.5))``, as Lucene, Tantivy and
+  SQLite FTS5 use it: a word found in most documents weighs next to nothing, where
+  Whoosh's ``log(N / (n + 1)) + 1`` never falls below 1;
+- a word's title and body occurrences are one field (BM25F proper): each field's count,
+  weighted and divided by its length normalisation, is summed before one saturation,
+  so a word in the title *and* the body is not counted as two independent matches.
+  This holds for each spelling tier (folded ``title``/``body``, exact
+  ``title_exact``/``body_exact``) when the query names both fields with the same word.
+
 Whoosh scores document at a time, stepping its tree of union and intersection matchers
 through every match in Python: a two-word query over four fields and 50,000 articles
 takes 200 ms and more. Here each scoring term's postings are read a block at a time and
@@ -15,6 +27,7 @@ NOT's words never, a constant-score part (prefix, fuzzy) adds its constant.
 from __future__ import annotations
 
 import heapq
+import math
 
 from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -59,13 +72,33 @@ def _read_lengths(reader, fieldname: str) -> bytes:
     return b"".join(parts)
 
 
+# Fields scored as one: title -> its body. A pair's boosts weigh the two inside the sum.
+PAIRS = {"title": "body", "title_exact": "body_exact"}
+
+
+def bm25_idf(total: int, n: int) -> float:
+    return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+class Bm25(scoring.BM25F):
+    """The product's weighting: BM25 idf, title and body as one field (see above)."""
+
+    combine_fields = True
+    title_weight = 1.0  # a title occurrence against a body one, inside a pair's sum
+    pairs = PAIRS
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        return bm25_idf(parent.doc_count(), parent.doc_frequency(fieldname, text))
+
+
 def supported(searcher) -> bool:
     """Whether the searcher ranks with Whoosh's BM25F formula (its idf may differ)."""
     weighting = searcher.weighting
     return isinstance(weighting, scoring.BM25F) and type(weighting).scorer is scoring.BM25F.scorer
 
 
-class Bm25:
+class Scorer:
     """Scores of the documents in ``allowed`` (a bitset) for one query."""
 
     def __init__(
@@ -83,6 +116,9 @@ class Bm25:
         self.docsets = docsets
         self.lengths = lengths
         self.scores: dict[int, float] = {}
+        self.combine = getattr(self.weighting, "combine_fields", False)
+        self.pairs = getattr(self.weighting, "pairs", {})
+        self.title_weight = getattr(self.weighting, "title_weight", 1.0)
 
     def top(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
         """(score, docnum) of the ``limit`` best of ``allowed``; ties by docnum."""
@@ -108,7 +144,10 @@ class Bm25:
             for sub in q.subqueries:
                 self.add(sub, inside, boost * q.boost)
         elif isinstance(q, query.Or):
-            for sub in q.subqueries:
+            subqueries = q.subqueries
+            if self.combine:
+                subqueries = self._pairs(subqueries, allowed, boost * q.boost)
+            for sub in subqueries:
                 self.add(sub, allowed, boost * q.boost)
         elif isinstance(q, query.AndNot):
             self.add(q.a, allowed & self.docsets.of(q), boost * q.boost)
@@ -131,6 +170,23 @@ class Bm25:
         for docnum in docnums(bits):
             scores[docnum] = scores.get(docnum, 0.0) + score
 
+    def _blocks(self, fieldname: str, btext: bytes, wanted_bits: int) -> tuple[list, bytes]:
+        """The postings blocks of a term that hold a wanted document, and the wanted
+        documents as a byte string (bit ``d`` set for document ``d``)."""
+        wanted = wanted_bits.to_bytes(self.docsets.size // 8 + 1, "little")
+        if self.tables is not None:
+            ids, weights = self.tables.get(self.reader, fieldname, btext)
+            return [(0, ids, weights)], wanted
+        return list(postings.weights(self.reader, fieldname, btext, wanted)), wanted
+
+    def _norms(self, fieldname: str) -> tuple[list[float], bytes]:
+        """BM25's length normalisation per length byte, and each document's length byte."""
+        parent = self.searcher.get_parent()
+        avgfl = parent.avg_field_length(fieldname) or 1
+        b = self.weighting._field_B.get(fieldname, self.weighting.B)
+        lengths = self.lengths.of(self.reader, fieldname)
+        return [(1 - b) + b * n / avgfl for n in _LENGTH], lengths
+
     def _term(self, fieldname: str, text, boost: float, allowed: int) -> None:
         if not allowed or fieldname not in self.schema:
             return
@@ -139,12 +195,7 @@ class Bm25:
         wanted_bits = allowed & self.docsets.term(fieldname, btext)
         if not wanted_bits:
             return
-        wanted = wanted_bits.to_bytes(self.docsets.size // 8 + 1, "little")
-        if self.tables is not None:
-            ids, weights = self.tables.get(self.reader, fieldname, btext)
-            blocks = [(0, ids, weights)]
-        else:  # only the blocks that hold a wanted document
-            blocks = postings.weights(self.reader, fieldname, btext, wanted)
+        blocks, wanted = self._blocks(fieldname, btext, wanted_bits)
         scores = self.scores
         if not field.scorable:  # Whoosh's WeightScorer: the weight itself
             for offset, ids, weights in blocks:
@@ -153,13 +204,11 @@ class Bm25:
                     if wanted[d >> 3] >> (d & 7) & 1:
                         scores[d] = scores.get(d, 0.0) + weights[i] * boost
             return
-        parent = self.searcher.get_parent()
-        idf = parent.idf(fieldname, btext)
-        avgfl = parent.avg_field_length(fieldname) or 1
-        b = self.weighting._field_B.get(fieldname, self.weighting.B)
+        idf = self.searcher.get_parent().idf(fieldname, btext)
         k1 = self.weighting.K1
-        lengths = self.lengths.of(self.reader, fieldname)
-        norm = [k1 * ((1 - b) + b * n / avgfl) for n in _LENGTH]  # per length byte
+        ratios, lengths = self._norms(fieldname)
+        index_boost = (field.format.field_boost or 1.0) if self.combine else 1.0
+        norm = [k1 * r * index_boost for r in ratios]  # tf = weight / index_boost
         top = idf * (k1 + 1) * boost
         for offset, ids, weights in blocks:
             for i, docnum in enumerate(ids):
@@ -167,3 +216,60 @@ class Bm25:
                 if wanted[d >> 3] >> (d & 7) & 1:
                     tf = weights[i]
                     scores[d] = scores.get(d, 0.0) + top * tf / (tf + norm[lengths[d]])
+
+    # --- title and body as one field --------------------------------------------------
+
+    def _pairs(self, subqueries, allowed: int, boost: float) -> list:
+        """Score each title/body pair of plain terms with the same word as one field;
+        the subqueries left to score one by one. The body term is used up; the title
+        term stays, scored on its own at its boost (a bonus for a title match)."""
+        plain = [s for s in subqueries if type(s) is query.Term and s.fieldname in self.schema]
+        by_key = {(s.fieldname, s.text): s for s in plain}
+        done: set[int] = set()
+        for s in plain:
+            partner = by_key.get((self.pairs.get(s.fieldname), s.text))
+            if partner is None or partner.boost <= 0 or id(partner) in done:
+                continue
+            self._pair(s, partner, boost, allowed)
+            done.add(id(partner))
+            if s.boost <= 0:
+                done.add(id(s))
+        return [s for s in subqueries if id(s) not in done]
+
+    def _pair(self, title: query.Term, body: query.Term, boost: float, allowed: int) -> None:
+        """BM25F over two fields: ``x = sum(w_f * tf_f / norm_f)`` with the title weighed
+        ``title_weight`` against the body, then one saturation, times the body's boost.
+        Index-time field boosts are divided out of the stored weights."""
+        if not allowed:
+            return
+        fields = []
+        matched = 0
+        for term in (title, body):
+            btext = self.schema[term.fieldname].to_bytes(term.text)
+            bits = self.docsets.term(term.fieldname, btext)
+            matched |= bits
+            fields.append((term, btext, bits))
+        wanted_bits = allowed & matched
+        if not wanted_bits:
+            return
+        parent = self.searcher.get_parent()
+        idf = bm25_idf(parent.doc_count(), matched.bit_count())
+        pseudo: dict[int, float] = {}
+        for term, btext, bits in fields:
+            here = wanted_bits & bits
+            if not here:
+                continue
+            index_boost = self.schema[term.fieldname].format.field_boost or 1.0
+            weight = (self.title_weight if term is title else 1.0) / index_boost
+            ratios, lengths = self._norms(term.fieldname)
+            blocks, wanted = self._blocks(term.fieldname, btext, here)
+            for offset, ids, weights in blocks:
+                for i, docnum in enumerate(ids):
+                    d = docnum + offset
+                    if wanted[d >> 3] >> (d & 7) & 1:
+                        pseudo[d] = pseudo.get(d, 0.0) + weight * weights[i] / ratios[lengths[d]]
+        k1 = self.weighting.K1
+        top = idf * (k1 + 1) * body.boost * boost
+        scores = self.scores
+        for d, x in pseudo.items():
+            scores[d] = scores.get(d, 0.0) + top * x / (x + k1)

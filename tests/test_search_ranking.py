@@ -90,3 +90,126 @@ def test_top_docs_keeps_to_the_allowed_documents(searcher, top_docs):
     expected = [p for p in every_score(searcher, q) if p[1] in allowed][:10]
     got = top_docs(searcher, q, 10, allow=allowed)
     assert [round(s, 6) for s, _ in got] == [round(s, 6) for s, _ in expected]
+
+
+# --- the product's weighting: BM25 idf, title and body as one field ---------------------
+
+
+@pytest.fixture(scope="module")
+def product_searcher(searcher):
+    from whoosh.searching import Searcher
+
+    from search.scoring import Bm25
+
+    return Searcher(searcher.reader(), weighting=Bm25(), closereader=False)
+
+
+def _reference_scores(searcher, groups) -> dict[int, float]:
+    """``search.scoring.Bm25`` worked out by hand, document by document, from the reader's
+    postings and lengths: each word's title and body counts, each divided by its length
+    normalisation, summed and saturated once (the body's boost); the title (and any other
+    unpaired term) also scores on its own at its boost."""
+    import math
+
+    from search.scoring import Bm25
+
+    model = Bm25()
+    reader = searcher.reader()
+    schema = searcher.schema
+    k1, b = model.K1, model.B
+    n_docs = reader.doc_count()
+
+    def postings(fieldname, text) -> dict[int, float]:
+        if (fieldname, text) not in reader:
+            return {}
+        boost = schema[fieldname].format.field_boost or 1.0
+        m = reader.postings(fieldname, text)
+        found = {}
+        while m.is_active():
+            found[m.id()] = m.weight() / boost
+            m.next()
+        return found
+
+    def norm(fieldname, docnum) -> float:
+        length = reader.doc_field_length(docnum, fieldname, 1) or 1
+        return (1 - b) + b * length / (searcher.avg_field_length(fieldname) or 1)
+
+    def idf(having) -> float:
+        return math.log(1 + (n_docs - len(having) + 0.5) / (len(having) + 0.5))
+
+    scores: dict[int, float] = {}
+
+    def add(d, value):
+        scores[d] = scores.get(d, 0.0) + value
+
+    for group in groups:
+        terms = {t.fieldname: t for t in group.subqueries}
+        for title_field, body_field in model.pairs.items():
+            title, body = terms[title_field], terms.pop(body_field)
+            in_title, in_body = postings(title_field, title.text), postings(body_field, body.text)
+            weight = idf(set(in_title) | set(in_body))
+            for d in set(in_title) | set(in_body):
+                x = in_title.get(d, 0) / norm(title_field, d) + in_body.get(d, 0) / norm(
+                    body_field, d
+                )
+                add(d, body.boost * weight * (k1 + 1) * x / (x + k1))
+        for term in terms.values():  # on their own: the title bonus, the name tier
+            found = postings(term.fieldname, term.text)
+            for d, t in found.items():
+                add(d, term.boost * idf(found) * (k1 + 1) * t / (t + k1 * norm(term.fieldname, d)))
+    return scores
+
+
+@pytest.mark.parametrize(
+    "text", ["boundary layer", "heat transfer heat", "shock wave drag of the wing", "jet"]
+)
+def test_the_product_weighting_matches_a_reference(product_searcher, text):
+    from whoosh import query
+
+    from search.query import parse_user_query
+
+    q = parse_user_query(product_searcher.schema, text, any_word=True)
+    # the reference reads one group per word: rebuild them from the flat OR
+    words = {}
+    for term in q.subqueries:
+        words.setdefault(term.text if term.fieldname != "sound" else None, []).append(term)
+    assert None not in words  # lower-case words: no name tier to account for
+    # a word's title/body terms share the folded text; the exact ones the word itself
+    groups = []
+    for folded in [w for w in words if any(t.fieldname == "body" for t in words[w])]:
+        exact = [t for w, ts in words.items() for t in ts if t.fieldname.endswith("_exact")]
+        mine = [t for t in exact if _fold_stem(product_searcher, t.text) == folded]
+        groups.append(query.Or(words[folded] + mine))
+    expected = _reference_scores(product_searcher, groups)
+    got = ranking.top_docs(product_searcher, q, 400)
+    assert len(got) == len(expected) > 0
+    assert {d: round(s, 6) for s, d in got} == {d: round(s, 6) for d, s in expected.items()}
+
+
+def _fold_stem(searcher, word: str) -> str:
+    return next(t.text for t in searcher.schema["body"].analyzer(word, mode="query"))
+
+
+def test_a_title_match_ranks_above_the_same_match_in_the_body(tmp_path):
+    from whoosh.searching import Searcher
+
+    from search.query import parse_user_query
+    from search.scoring import Bm25
+
+    ix = open_or_create(tmp_path / "index")
+    filler = "council ministers met in the capital to discuss trade and transport links"
+    with ix.writer() as writer:
+        for n, (title, body) in enumerate(
+            [
+                ("Extradition treaty signed", filler),
+                ("Trade talks", "The extradition treaty was signed. " + filler[:-13]),
+                *[(f"Other news {k}", filler) for k in range(8)],
+            ]
+        ):
+            article = {"id": f"a{n}", "path": f"a{n}.txt", "title": title, "body": body}
+            writer.add_document(**document_for({**article, "checksum": "x"}, "x"))
+    with Searcher(ix.reader(), weighting=Bm25()) as s:
+        for mode in (False, True):
+            q = parse_user_query(s.schema, "extradition treaty", any_word=mode)
+            best = ranking.top_docs(s, q, 2)
+            assert [s.stored_fields(d)["article"]["id"] for _, d in best] == ["a0", "a1"]

@@ -23,6 +23,8 @@ from indexer.article import Article, Skip
 from indexer.normalize import normalize_file
 from indexer.pipeline import index_paths
 from search.engine import Engine
+from search.query import expand_terms, parse_user_query
+from search.ranking import top_docs
 from search.request import SearchRequest
 from search.store import open_index
 
@@ -133,6 +135,8 @@ class DiplosearchPeer:
         return build_query(schema, text, self.ranking)
 
     def rank(self, text: str, depth: int = 1000) -> list[str]:
+        if self.ranking.shipped:
+            return self._rank_shipped(text, depth)
         searcher = self._rank_searcher()
         q = self.ranking_query(searcher.schema, text)
         if isinstance(q, query.Every):  # nothing to search for: no ranking
@@ -142,6 +146,19 @@ class DiplosearchPeer:
         results = searcher.search(q, limit=None)
         ordered = [docnum for _, docnum in results.top_n[:depth]]
         return [self.ids.get(self._docids[n], self._docids[n]) for n in ordered]
+
+    def _rank_shipped(self, text: str, depth: int) -> list[str]:
+        """The product's own ranking, ``match=any`` (see ``Ranking.shipped``)."""
+        searcher = self.engine.searcher()
+        reader = searcher.reader()
+        q = expand_terms(parse_user_query(searcher.schema, text, any_word=True), reader)
+        if isinstance(q, query.Every):
+            return []
+        if self._docids is None:
+            column = reader.column_reader("id")
+            self._docids = [column[n] for n in range(reader.doc_count_all())]
+        best = top_docs(searcher, q, depth)
+        return [self.ids.get(self._docids[n], self._docids[n]) for _, n in best]
 
     def _rank_searcher(self):
         if self._searcher is None:
@@ -194,6 +211,7 @@ class DiplosearchPeer:
         return SearchResult(result["total"], hits, counts)
 
     def close(self) -> None:
+        self._docids = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None

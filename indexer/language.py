@@ -5,11 +5,11 @@ the first SAMPLE_CHARS characters (cut at a space) and runs TRIALS random trials
 of its default seven. On the shared corpora (English, Vietnamese, Russian, Turkish) this
 gives the same answers as the whole text at a quarter of the cost (docs/accuracy.md).
 
-``FastDetector`` is langdetect's ``Detector`` with its three hot loops rewritten (the
-character normalisation of n-gram extraction cached per character, the probability
-update as one list comprehension): the same n-grams, the same random draws and the same
-floating-point operations in the same order, so the same answers at about a third of
-the time (``tests/test_indexer_language.py`` compares it with langdetect's own).
+``FastDetector`` is langdetect's ``Detector`` with its n-gram extraction rewritten
+(the per-character normalisation cached, one loop without method calls) and its text
+copied without a per-character loop: the same n-grams, so the same random draws and
+the same answers, in about half the time (``tests/test_indexer_language.py`` compares
+it with langdetect's own).
 """
 
 from __future__ import annotations
@@ -83,15 +83,6 @@ class FastDetector(Detector):
                 if size == 3 and grams in known:
                     append(grams)
         return result
-
-    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
-        if word is None or word not in self.word_lang_prob_map:
-            return False
-        weight = alpha / self.BASE_FREQ
-        prob[:] = [
-            p * (weight + q) for p, q in zip(prob, self.word_lang_prob_map[word], strict=True)
-        ]
-        return True
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
+from pickle import dumps
 
 from whoosh import analysis, formats
 from whoosh.lang import stemmer_for_language
@@ -210,6 +211,7 @@ def skeleton_analyzer():
 # same, byte for byte (``tests/test_search_analysis_fast.py``).
 
 Posting = tuple[bytes, int, float, bytes]  # (term, frequency, weight, encoded value)
+_ONE = pack_uint(1)
 _WORDS = re.compile(TOKEN_PATTERN)
 _last_words: list = [None, None, None]  # (text, words, spans) of the last text split
 
@@ -249,9 +251,29 @@ def _folded_postings(value: str, format_: formats.Characters) -> Iterator[Postin
             seen.setdefault(stemmed_word(canonical), []).append((pos, start, end))
         previous_start = start
     boost = format_.field_boost
-    encode = format_.encode
     for term, entries in seen.items():
-        yield term.encode("utf-8"), len(entries), float(len(entries)) * boost, encode(entries)
+        yield term.encode("utf-8"), len(entries), float(len(entries)) * boost, _chars(entries)
+
+
+def _chars(entries: list[tuple[int, int, int]]) -> bytes:
+    """``Characters.encode``: (position, start, end) as deltas, pickled."""
+    if len(entries) == 1:
+        pos, start, end = entries[0]
+        return _ONE + dumps([(pos, start, end - start)], 2)
+    deltas = []
+    posbase = charbase = 0
+    for pos, start, end in entries:
+        deltas.append((pos - posbase, start - charbase, end - start))
+        posbase, charbase = pos, end
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def _positions(entries: list[int]) -> bytes:
+    """``Positions.encode``: positions as deltas, pickled."""
+    if len(entries) == 1:
+        return _ONE + dumps(entries, 2)
+    deltas = [b - a for a, b in zip([0, *entries], entries, strict=False)]
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
 def _exact_postings(value: str, format_: formats.Positions) -> Iterator[Posting]:
@@ -266,9 +288,8 @@ def _exact_postings(value: str, format_: formats.Positions) -> Iterator[Posting]
         else:
             entry.append(pos)
     boost = format_.field_boost
-    encode = format_.encode
     for term, entries in seen.items():
-        yield term.encode("utf-8"), len(entries), float(len(entries)) * boost, encode(entries)
+        yield term.encode("utf-8"), len(entries), float(len(entries)) * boost, _positions(entries)
 
 
 def _skeleton_postings(value: str, format_: formats.Frequency) -> Iterator[Posting]:

@@ -22,12 +22,22 @@ import os
 import queue
 import threading
 import traceback
+import zlib
 from collections.abc import Callable
+from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.base import OutOfOrderError
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3PostingsWriter,
+    _lenfield,
+)
 from whoosh.filedb.filestore import FileStorage
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.analysis import index_terms
@@ -62,6 +72,14 @@ class _Lengths:
             self.columns[fieldname] = data
         return self.columns[fieldname]
 
+    def lengths(self, fieldname: str) -> list[int] | None:
+        """Every document's length in ``fieldname`` (as stored: one byte each)."""
+        data = self._column(fieldname)
+        if data is None:
+            return None
+        lengths = [_LENGTH[b] if b else 0 for b in data]
+        return lengths + [0] * (self.perdoc.doc_count_all() - len(lengths))
+
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         data = self._column(fieldname)
         if data is None:
@@ -74,12 +92,131 @@ class _Lengths:
         return getattr(self.perdoc, name)
 
 
+# --- writing postings -------------------------------------------------------------------
+#
+# A new segment's postings are written by Whoosh's W3 codec, term by term. Three costs of
+# its Python code are cut here, with the same file format (any W3 reader reads it):
+# a block of a few postings (most terms have one) is no longer zlib-compressed (Whoosh
+# meant to skip blocks under 20 bytes but overwrites the flag; compressing a 40-byte
+# pickle costs ~40 microseconds and saves nothing), ``add_posting`` skips its per-posting
+# type assertions, and the flush loop reads each field's lengths as one list.
+
+SMALL_BLOCK = 200  # bytes of pickled block data below which a block is not compressed
+
+
+class BulkPostingsWriter(W3PostingsWriter):
+    def add_posting(self, id_, weight, vbytes, length=None):
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last=False):
+        """``W3PostingsWriter._write_block`` with small blocks left uncompressed."""
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        comp = self._compression if len(databytes) >= SMALL_BLOCK else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        blocklength = len(infobytes) + len(databytes)
+        postfile.write_int(-blocklength if last else blocklength)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+
+class BulkFieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        """``FieldWriter.add_postings`` with the lengths read a field at a time (no
+        spelling postings: ``Writer`` leaves fields with spelling to Whoosh)."""
+        if lengths is None or not hasattr(lengths, "lengths"):
+            return super().add_postings(schema, lengths, items)
+        lastfn = lasttext = None
+        column, add = None, None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lastfn is not None and fieldname < lastfn:
+                    raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                column = lengths.lengths(fieldname)
+                lastfn, lasttext = fieldname, None
+            if btext != lasttext:
+                if lasttext is not None:
+                    if btext < lasttext:
+                        raise OutOfOrderError(f"Term {fieldname}:{lasttext!r} .. {btext!r}")
+                    self.finish_term()
+                self.start_term(btext)
+                add = self._postwriter.add_posting
+                lasttext = btext
+            length = column[docnum] if column is not None else 0
+            add(docnum, weight, value or b"", length)
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+class BulkCodec(W3Codec):
+    """Writes W3 segments with the writers above. Segments record Whoosh's own
+    ``W3Codec`` as theirs (``Writer``), so readers never need this class."""
+
+    def field_writer(self, storage, segment):
+        return BulkFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return BulkPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+
 class Writer(SegmentWriter):
     """Whoosh's segment writer with the field lengths of its flush read in bulk, and text
     fields analysed by ``search.analysis.index_terms`` (no token objects)."""
 
     _fast_schema = None
     _fast: dict | None = None
+
+    def __init__(self, ix, **kwargs):
+        kwargs.setdefault("codec", BulkCodec())
+        super().__init__(ix, **kwargs)
+        if type(self.newsegment._codec) is BulkCodec:  # what the TOC records for readers
+            codec = self.newsegment._codec
+            self.newsegment._codec = W3Codec(
+                codec._blocklimit, codec._compression, codec._inlinelimit
+            )
 
     def _fast_fields(self) -> dict | None:
         """Field name -> fast indexing function, for the schema in use (a rebuild
@@ -102,7 +239,7 @@ class Writer(SegmentWriter):
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        add_post = self.pool.add
+        pool = self.pool
         fieldnames = sorted(fields)
         self._check_fields(schema, fieldnames)
         perdocwriter.start_doc(docnum)
@@ -116,14 +253,12 @@ class Writer(SegmentWriter):
                 if field.indexed:
                     index = fast.get(fieldname)
                     if index is None or not isinstance(value, str):
-                        items = field.index(value)
+                        items = list(field.index(value))
                     else:
-                        items = index(value)
-                    scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in items:
-                        if scorable:
-                            length += freq
-                        add_post((fieldname, tbytes, docnum, weight, vbytes))
+                        items = list(index(value))
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    _pool_add(pool, fieldname, docnum, items)
                 perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -155,6 +290,22 @@ def commit(writer, mergetype, segments: list | None = None) -> None:
         writer._close_segment()
     writer._commit_toc(final)
     writer._finish()
+
+
+def _pool_add(pool, fieldname: str, docnum: int, items: list) -> None:
+    """``PostingPool.add`` for a field's postings at once: the same size estimate per
+    posting and the same spill to a sorted run when the pool is over its limit."""
+    if not items:
+        return
+    pool.fieldnames.add(fieldname)
+    fixed = 150 + len(fieldname)  # PostingPool.add's constant part
+    size = fixed * len(items) + sum(
+        2 * len(tbytes) + len(vbytes or b"") for tbytes, _, _, vbytes in items
+    )
+    if pool.current and pool.currentsize + size > pool.limit:
+        pool.save()  # (and sets currentsize to 0)
+    pool.currentsize += size
+    pool.current += [(fieldname, tbytes, docnum, wt, vbytes) for tbytes, _, wt, vbytes in items]
 
 
 class InProcess:

@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     p.add_argument("--sort", choices=["relevance", "date"])
+    p.add_argument(
+        "--match",
+        choices=["all", "any"],
+        help="all words required (default), or any one of them (for questions)",
+    )
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print SPEC's JSON")
@@ -154,6 +159,7 @@ def cmd_search(args) -> int:
         "from": [args.date_from] if args.date_from else [],
         "to": [args.date_to] if args.date_to else [],
         "sort": [args.sort] if args.sort else [],
+        "match": [args.match] if args.match else [],
         "page": [str(args.page)],
         "per_page": [str(args.per_page)],
     }

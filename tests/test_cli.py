@@ -66,6 +66,14 @@ def test_search_text_output_lists_titles(cli, seed_index):
     assert "Hungary eyes stronger customs cooperation" in result.out
 
 
+def test_search_match_any_answers_a_question(cli, seed_index):
+    question = ["search", "which customs agreements did hungary sign with xyzzyland", "--json"]
+    assert cli("--index", seed_index, *question).json()["total"] == 0
+    found = cli("--index", seed_index, *question, "--match", "any").json()
+    assert found["total"] >= 2
+    assert found["hits"][0]["title"].startswith("Hungary eyes stronger customs cooperation")
+
+
 def test_search_rejects_a_bad_date_with_usage_code(cli, seed_index):
     result = cli("--index", seed_index, "search", "x", "--from", "yesterday")
     assert result.code == 2

@@ -13,7 +13,7 @@ from whoosh import query
 from search.docsets import DocSets
 from search.engine import Engine
 from search.query import MAX_EXPANSIONS, expand_terms, parse_user_query
-from search.request import parse_request
+from search.request import BadRequest, parse_request
 from tests.conftest import SEEDS
 
 LONG_BODY = (
@@ -317,3 +317,43 @@ def test_an_index_without_stored_offsets_still_marks_words(tmp_path):
         old.close()
     assert found["title_html"].startswith("<mark>Erdoğan</mark>")
     assert "<mark>Erdoğan</mark>" in found["snippet"]
+
+
+# --- match=any: questions and pasted text --------------------------------------------------
+
+
+def test_any_word_finds_what_an_and_of_the_words_cannot(engine):
+    question = "what did the police academy and the maritime ministers do"
+    assert search(engine, question)["total"] == 0
+    found = titles(engine, question, match="any")
+    assert found[:2] == ["Ministers meet on maritime security", "Police academy opens in Ha Noi"]
+    # the hits are the articles with at least one of the content words, no more
+    content = ("police", "academy", "maritime", "ministers")
+    assert set(found) == {t for word in content for t in titles(engine, word)}
+
+
+def test_any_word_ignores_stop_words_unless_they_are_all_there_is(engine):
+    assert titles(engine, "the of Zanzibar", match="any") == titles(engine, "Zanzibar")
+    assert search(engine, "the", match="any")["total"] == search(engine, "the")["total"] > 0
+
+
+def test_any_word_keeps_not_phrases_and_fields(engine):
+    excluded = titles(engine, "police academy -zanzibar", match="any")
+    assert "Police academy opens in Ha Noi" in excluded
+    assert not any("Zanzibar" in t for t in excluded)
+    phrase = titles(engine, '"maritime security" zzzunknown', match="any")
+    assert phrase == ["Ministers meet on maritime security"]
+    assert titles(engine, "title:academy body:zzzunknown", match="any") == [
+        "Police academy opens in Ha Noi"
+    ]
+
+
+def test_a_word_said_again_weighs_more(engine):
+    police = titles(engine, "police police police maritime", match="any")
+    maritime = titles(engine, "police maritime maritime maritime", match="any")
+    assert police[0].startswith("Police") and maritime[0] == "Ministers meet on maritime security"
+
+
+def test_match_must_be_all_or_any():
+    with pytest.raises(BadRequest):
+        parse_request({"q": ["x"], "match": ["some"]})

@@ -212,7 +212,7 @@ def test_an_empty_result_suggests_which_filter_to_remove(client):
     assert "No articles found" in page.text
     assert "Search without country Vietnam (1 article)" in page.text
     words = get_page(client, "/search?q=customs+xyzzy")
-    assert "Search with any of the words (customs OR xyzzy) (1 article)" in words.text
+    assert "Search with any of the words (1 article)" in words.text
 
 
 def test_query_syntax_help_is_one_click_away(client):

@@ -94,7 +94,18 @@ def test_every_operation_has_an_id_a_summary_and_json_error_answers():
 
 def test_the_documented_search_parameters_are_the_ones_the_server_reads(client):
     names = {p["name"] for p in DOC["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "country", "topic", "language", "from", "to", "sort", "page", "per_page"}
+    assert names == {
+        "q",
+        "country",
+        "topic",
+        "language",
+        "from",
+        "to",
+        "sort",
+        "match",
+        "page",
+        "per_page",
+    }
     topics = next(
         p for p in DOC["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "topic"
     )

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import abort
 from werkzeug.datastructures import MultiDict
 
-from search.request import BadRequest, SearchRequest, parse_request
+from search.request import MATCHES, BadRequest, SearchRequest, parse_request
 from web.app import engine
 from web.histogram import year_histogram
 
@@ -23,7 +23,7 @@ FACET_SHOWN = 8  # values shown before "more"; the rest sit in a <details>
 FILTER_FACETS = ("country", "topic", "language")
 FACET_TITLES = {"country": "Country", "topic": "Topic", "language": "Language", "year": "Year"}
 PER_PAGE_CHOICES = (10, 25, 50, 100)
-_PLAIN_WORDS = re.compile(r"^[^\W_]+(?:\s+[^\W_]+)+$")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def parse_args(args: MultiDict) -> SearchRequest:
@@ -61,6 +61,8 @@ def request_params(req: SearchRequest) -> list[tuple[str, str]]:
         pairs.append(("to", req.date_to.isoformat()))
     if req.sort != default_sort(req.q):
         pairs.append(("sort", req.sort))
+    if req.match != "all":
+        pairs.append(("match", req.match))
     if req.per_page != 10:
         pairs.append(("per_page", str(req.per_page)))
     return pairs
@@ -107,6 +109,7 @@ def page_context(result: dict, req: SearchRequest, base: str = "/search") -> dic
         if result.get("suggestion")
         else None,
         "sort_urls": {s: url_with(base, pairs, sort=s) for s in ("relevance", "date")},
+        "match_urls": {m: url_with(base, pairs, match=None if m == "all" else m) for m in MATCHES},
         "per_page_urls": {n: url_with(base, pairs, per_page=n) for n in PER_PAGE_CHOICES},
         "topic_urls": {
             t: toggle_url(base, pairs, "topic", t) for hit in result["hits"] for t in hit["topics"]
@@ -114,7 +117,7 @@ def page_context(result: dict, req: SearchRequest, base: str = "/search") -> dic
         "article_suffix": "?" + urlencode({"q": req.q}) if req.q else "",
         "json_url": url_with("/api/search", pairs, page=req.page if req.page > 1 else None),
         "feed_url": url_with("/search.atom", [(k, v) for k, v in pairs if k != "sort"]),
-        "hidden_fields": [(k, v) for k, v in pairs if k in ("q", "sort", "per_page")],
+        "hidden_fields": [(k, v) for k, v in pairs if k in ("q", "sort", "match", "per_page")],
         "keep_fields": [(k, v) for k, v in pairs if k != "q"],
         "date_clear_url": url_with(base, pairs, **{"from": None, "to": None}),
         "relax": _relaxations(result, req, pairs, base) if result["total"] == 0 else [],
@@ -216,14 +219,13 @@ def _relaxations(
                     "total": total,
                 }
             )
-    if req.q and _PLAIN_WORDS.match(req.q.strip()):
-        any_word = " OR ".join(req.q.split())
-        total = _total(replace(req, q=any_word))
+    if req.q and req.match == "all" and len(_WORD.findall(req.q)) > 1:
+        total = _total(replace(req, match="any"))
         if total:
             found.append(
                 {
-                    "text": f"with any of the words ({any_word})",
-                    "url": url_with(base, pairs, q=any_word),
+                    "text": "with any of the words",
+                    "url": url_with(base, pairs, match="any"),
                     "total": total,
                 }
             )

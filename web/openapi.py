@@ -10,7 +10,7 @@ import pycountry
 
 from indexer.topics import topic_ids
 from search.facets import FACETS
-from search.request import MAX_DEPTH, MAX_PER_PAGE, MAX_VALUES, SORTS
+from search.request import MATCHES, MAX_DEPTH, MAX_PER_PAGE, MAX_VALUES, SORTS
 from web.app import MAX_UPLOAD_BYTES
 
 DATE = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$"
@@ -216,6 +216,12 @@ SEARCH_PARAMETERS = [
     _param("from", "first day, YYYY-MM-DD", {"type": "string", "format": "date"}),
     _param("to", "last day, YYYY-MM-DD", {"type": "string", "format": "date"}),
     _param("sort", "default: relevance with a query, else date", {"enum": list(SORTS)}),
+    _param(
+        "match",
+        "all: every word required (default); any: one word is enough, ranked by how many and "
+        "how rare (for questions and pasted text; English stop words ignored)",
+        {"enum": list(MATCHES), "default": "all"},
+    ),
     _param(
         "page",
         f"page * per_page at most {MAX_DEPTH}",

@@ -215,13 +215,11 @@ def _scored(peer, label: str, collection: Collection, build_seconds: float) -> S
 def systems() -> list[tuple[str, Callable]]:
     """(label, factory) of every system in the comparison."""
     from bench.peers import make_peer, tantivy_available
-    from bench.peers.diplosearch_ranking import PRODUCT, PROPOSED, WEIGHTS_ONLY, Ranking
+    from bench.peers.diplosearch_ranking import SHIPPED_ALL, SHIPPED_ANY
 
     found = [
-        ("diplosearch, product (AND)", lambda: make_peer("diplosearch", ranking=PRODUCT)),
-        ("diplosearch, OR", lambda: make_peer("diplosearch", ranking=Ranking())),
-        ("diplosearch, OR, step 1", lambda: make_peer("diplosearch", ranking=WEIGHTS_ONLY)),
-        ("diplosearch, OR, step 2", lambda: make_peer("diplosearch", ranking=PROPOSED)),
+        ("diplosearch, match=all (default)", lambda: make_peer("diplosearch", ranking=SHIPPED_ALL)),
+        ("diplosearch, match=any", lambda: make_peer("diplosearch", ranking=SHIPPED_ANY)),
         ("sqlite-fts5 bm25", lambda: make_peer("sqlite-fts5")),
     ]
     if tantivy_available():

@@ -148,10 +148,11 @@ class DiplosearchPeer:
         return [self.ids.get(self._docids[n], self._docids[n]) for n in ordered]
 
     def _rank_shipped(self, text: str, depth: int) -> list[str]:
-        """The product's own ranking, ``match=any`` (see ``Ranking.shipped``)."""
+        """The product's own ranking (see ``Ranking.shipped``)."""
         searcher = self.engine.searcher()
         reader = searcher.reader()
-        q = expand_terms(parse_user_query(searcher.schema, text, any_word=True), reader)
+        any_word = self.ranking.disjunctive
+        q = expand_terms(parse_user_query(searcher.schema, text, any_word=any_word), reader)
         if isinstance(q, query.Every):
             return []
         if self._docids is None:

@@ -62,8 +62,8 @@ class Ranking:
     proximity_slop: int = 3
     whole_query: bool = True  # parse in chunks so no word of a long query is cut off
     query_tf: bool = False  # a word repeated in the query weighs more (as in plain BM25)
-    # Rank exactly as the product does with ``match=any``: ``parse_user_query(...,
-    # any_word=True)``, the engine's ``search.scoring.Bm25`` weighting and
+    # Rank exactly as the product does: ``parse_user_query(..., any_word=disjunctive)``
+    # (``match=any`` or ``all``), the engine's ``search.scoring.Bm25`` weighting and
     # ``search.ranking.top_docs``. Every other knob is then ignored.
     shipped: bool = False
 
@@ -74,7 +74,7 @@ class Ranking:
             if f.name != "disjunctive" and getattr(self, f.name) != getattr(Ranking(), f.name)
         ]
         if self.shipped:
-            return "product, match=any"
+            return "product, match=" + ("any" if self.disjunctive else "all")
         mode = "OR" if self.disjunctive else "AND"
         return mode + (" " + ", ".join(changed) if changed else "")
 
@@ -105,7 +105,8 @@ class BM25IdfF(scoring.BM25F):
 
 
 PRODUCT = Ranking(disjunctive=False)
-# The product as shipped, in its natural-language mode (match=any).
+# The product as shipped: its default (match=all) and its natural-language mode (match=any).
+SHIPPED_ALL = Ranking(shipped=True, disjunctive=False)
 SHIPPED_ANY = Ranking(shipped=True)
 # Proposed, step 1: settings only (plus a reindex for the title's index-time boost).
 WEIGHTS_ONLY = Ranking(

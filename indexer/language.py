@@ -93,6 +93,12 @@ def _factory() -> DetectorFactory:
     return factory
 
 
+def load_profiles() -> None:
+    """Load langdetect's profiles now (0.3 s): before forking workers, so that they
+    share one copy instead of each loading its own."""
+    _factory()
+
+
 def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
     """The start of the text, at most ``limit`` characters, cut at a space."""
     if len(text) <= limit:

@@ -26,6 +26,7 @@ from whoosh.index import clean_files
 
 from indexer.article import Article, Skip
 from indexer.decode import DEFAULT_MAX_BYTES
+from indexer.language import load_profiles
 from indexer.normalize import normalize_draft
 from indexer.readers import display_path, iter_files, read_bytes
 from search import bulk
@@ -375,6 +376,7 @@ class _Run:
         procs = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(planned) < PARALLEL_FILES or procs < 2:
             return bulk.InProcess(writer, work, self.report)
+        load_profiles()  # once here, shared by the forked workers
         return bulk.Workers(
             folder,
             writer.schema,

@@ -85,3 +85,25 @@ def test_same_index_when_the_pool_spills():
     expected = _postings(SegmentWriter, documents)
     assert _postings(Writer, documents, pool_bytes=60_000) == expected
     assert _postings(SegmentWriter, documents, pool_bytes=60_000) == expected
+
+
+def test_segments_of_the_fast_writer_merge_with_whoosh_writers():
+    articles = [a for path in sorted(SEEDS.iterdir()) for a in normalize_file(path)]
+    documents = [document_for(a.as_dict(), "sha", "1:2") for a in articles]
+    ix = RamStorage().create_index(build_schema())
+    for n in range(2):
+        writer = Writer(ix)
+        for document in documents:
+            writer.add_document(**{**document, "id": f"{document['id']}-{n}"})
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.commit(optimize=True)  # Whoosh's own writer reads both segments back
+    merged = RamStorage().create_index(build_schema())
+    writer = merged.writer()
+    for n in range(2):
+        for document in documents:
+            writer.add_document(**{**document, "id": f"{document['id']}-{n}"})
+    writer.commit()
+    with ix.reader() as ours, merged.reader() as theirs:
+        assert len(ix._segments()) == 1
+        assert list(ours.iter_postings()) == list(theirs.iter_postings())

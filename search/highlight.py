@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from whoosh import query
 from whoosh.reading import TermNotFound
 
+from search import postings
 from search.analysis import folded_word, stemmed_word
 
 SNIPPET_CHARS = 200
@@ -64,25 +65,31 @@ def positive_terms(q: query.Query, reader, fieldname: str) -> set[bytes]:
 
 
 def spans_by_doc(reader, fieldname: str, terms: Iterable[bytes], docs: list[int]) -> dict:
-    """docnum -> sorted (start, end) character spans of ``terms`` in ``fieldname``."""
+    """docnum -> sorted (start, end) character spans of ``terms`` in ``fieldname``.
+
+    Only the postings blocks that hold one of ``docs`` are read (``search.postings``),
+    and only those documents' offsets are decoded."""
     spans: dict[int, list[Span]] = {d: [] for d in docs}
-    ordered = sorted(docs)
+    fmt = reader.schema[fieldname].format
+    if not fmt.supports("characters"):
+        return {}
+    if not docs:
+        return spans
+    wanted = bytearray(max(docs) // 8 + 1)
+    for d in docs:
+        wanted[d >> 3] |= 1 << (d & 7)
+    wanted = bytes(wanted)
+    size = len(wanted) * 8
     for btext in terms:
         try:
-            m = reader.postings(fieldname, btext)
+            blocks = postings.values(reader, fieldname, btext, wanted)
+            for offset, ids, values in blocks:
+                for i, docnum in enumerate(ids):
+                    d = docnum + offset
+                    if d < size and wanted[d >> 3] >> (d & 7) & 1:
+                        spans[d] += [(a, e) for _, a, e in fmt.decode_characters(values[i])]
         except TermNotFound:
             continue
-        if not m.supports("characters"):
-            return {}
-        for docnum in ordered:
-            if not m.is_active():
-                break
-            if m.id() < docnum:
-                m.skip_to(docnum)
-                if not m.is_active():
-                    break
-            if m.id() == docnum:
-                spans[docnum] += [(s, e) for _, s, e in m.value_as("characters")]
     return {d: _merged(s) for d, s in spans.items()}
 
 

@@ -21,8 +21,14 @@ from whoosh.reading import TermNotFound
 Block = tuple[int, tuple, object]  # (docnum offset, ids, weights or values)
 
 
-def _matchers(reader, fieldname: str, btext: bytes):
+def _matchers(reader, fieldname: str, btext: bytes, wanted: bytes | None = None):
+    """(offset, matcher) of each segment with the term; with ``wanted``, only the
+    segments whose documents include a wanted one (a hit's highlights open one)."""
     for leaf, offset in reader.leaf_readers():
+        if wanted is not None:
+            end = offset + leaf.doc_count_all()
+            if not any(wanted[offset >> 3 : ((end - 1) >> 3) + 1]):
+                continue
         try:
             yield offset, leaf.postings(fieldname, btext)
         except (TermNotFound, KeyError):
@@ -32,7 +38,7 @@ def _matchers(reader, fieldname: str, btext: bytes):
 def _blocks(
     reader, fieldname: str, btext: bytes, what: str, wanted: bytes | None
 ) -> Iterator[Block]:
-    for offset, m in _matchers(reader, fieldname, btext):
+    for offset, m in _matchers(reader, fieldname, btext, wanted):
         if type(m) is W3LeafMatcher:
             low = offset  # the lowest docnum the next block can hold
             while m.is_active():

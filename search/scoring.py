@@ -26,16 +26,15 @@ NOT's words never, a constant-score part (prefix, fuzzy) adds its constant.
 
 from __future__ import annotations
 
-import heapq
 import math
 
+import numpy as np
 from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from search import postings
 from search.docsets import DocSets
-from search.facets import docnums
 
 # Whoosh's doc_field_length(..., default=1): a stored length byte of 0 reads as 1.
 _LENGTH = [byte_to_length(b) or 1 for b in range(256)]
@@ -99,7 +98,10 @@ def supported(searcher) -> bool:
 
 
 class Scorer:
-    """Scores of the documents in ``allowed`` (a bitset) for one query."""
+    """Scores of the documents in ``allowed`` (a bitset) for one query.
+
+    Scores live in one array over the index's documents, and each term's postings are
+    scored as arrays (numpy), not posting by posting in Python."""
 
     def __init__(
         self,
@@ -115,24 +117,26 @@ class Scorer:
         self.weighting = searcher.weighting
         self.docsets = docsets
         self.lengths = lengths
-        self.scores: dict[int, float] = {}
+        self.size = docsets.size
+        self.scores = np.zeros(self.size, dtype=np.float64)
         self.combine = getattr(self.weighting, "combine_fields", False)
         self.pairs = getattr(self.weighting, "pairs", {})
         self.title_weight = getattr(self.weighting, "title_weight", 1.0)
 
     def top(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
-        """(score, docnum) of the ``limit`` best of ``allowed``; ties by docnum."""
+        """(score, docnum) of the ``limit`` best of ``allowed``; ties by docnum (a
+        document matched without a scoring word, e.g. only by NOT, scores 0)."""
         self.add(q, allowed, 1.0)
-        best = heapq.nsmallest(limit, self.scores.items(), key=lambda p: (-p[1], p[0]))
-        out = [(score, docnum) for docnum, score in best]
-        if len(out) < limit:  # matched without a scoring word (e.g. only NOT): score 0
-            seen = {d for _, d in out}
-            for docnum in docnums(allowed):
-                if docnum not in seen:
-                    out.append((0.0, docnum))
-                    if len(out) >= limit:
-                        break
-        return out
+        ids = np.flatnonzero(self._mask(allowed))
+        if not len(ids) or limit <= 0:
+            return []
+        found = self.scores[ids]
+        if len(ids) > limit:  # the best ``limit`` (and every tie with the last of them)
+            cut = np.partition(found, len(ids) - limit)[len(ids) - limit]
+            keep = found >= cut
+            ids, found = ids[keep], found[keep]
+        order = np.lexsort((ids, -found))[:limit]
+        return [(float(found[i]), int(ids[i])) for i in order]
 
     def add(self, q: query.Query, allowed: int, boost: float) -> None:
         if not allowed:
@@ -165,27 +169,42 @@ class Scorer:
                 self._term(q.fieldname, word, boost * q.boost, inside)
         # Every and anything else add no score
 
-    def _constant(self, bits: int, score: float) -> None:
-        scores = self.scores
-        for docnum in docnums(bits):
-            scores[docnum] = scores.get(docnum, 0.0) + score
+    def _mask(self, bits: int) -> np.ndarray:
+        """A bitset as one bool per document."""
+        raw = np.frombuffer(bits.to_bytes(self.size // 8 + 1, "little"), dtype=np.uint8)
+        return np.unpackbits(raw, bitorder="little")[: self.size].view(bool)
 
-    def _blocks(self, fieldname: str, btext: bytes, wanted_bits: int) -> tuple[list, bytes]:
-        """The postings blocks of a term that hold a wanted document, and the wanted
-        documents as a byte string (bit ``d`` set for document ``d``)."""
-        wanted = wanted_bits.to_bytes(self.docsets.size // 8 + 1, "little")
+    def _constant(self, bits: int, score: float) -> None:
+        if bits:
+            self.scores[self._mask(bits)] += score
+
+    def _postings(self, fieldname: str, btext: bytes, wanted_bits: int):
+        """(docnums, weights) of a term's postings in the wanted documents, as arrays."""
         if self.tables is not None:
             ids, weights = self.tables.get(self.reader, fieldname, btext)
-            return [(0, ids, weights)], wanted
-        return list(postings.weights(self.reader, fieldname, btext, wanted)), wanted
+            ids = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, np.int32)
+            weights = np.frombuffer(weights, dtype=np.float32) if len(weights) else ids * 0.0
+        else:
+            wanted = wanted_bits.to_bytes(self.size // 8 + 1, "little")
+            id_parts, weight_parts = [], []
+            for offset, block_ids, block_weights in postings.weights(
+                self.reader, fieldname, btext, wanted
+            ):
+                id_parts.append(np.asarray(block_ids, dtype=np.int64) + offset)
+                weight_parts.append(np.asarray(block_weights, dtype=np.float64))
+            if not id_parts:
+                return np.zeros(0, np.int64), np.zeros(0)
+            ids, weights = np.concatenate(id_parts), np.concatenate(weight_parts)
+        keep = self._mask(wanted_bits)[ids]
+        return ids[keep], weights[keep].astype(np.float64)
 
-    def _norms(self, fieldname: str) -> tuple[list[float], bytes]:
+    def _norms(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
         """BM25's length normalisation per length byte, and each document's length byte."""
         parent = self.searcher.get_parent()
         avgfl = parent.avg_field_length(fieldname) or 1
         b = self.weighting._field_B.get(fieldname, self.weighting.B)
-        lengths = self.lengths.of(self.reader, fieldname)
-        return [(1 - b) + b * n / avgfl for n in _LENGTH], lengths
+        lengths = np.frombuffer(self.lengths.of(self.reader, fieldname), dtype=np.uint8)
+        return np.array([(1 - b) + b * n / avgfl for n in _LENGTH]), lengths
 
     def _term(self, fieldname: str, text, boost: float, allowed: int) -> None:
         if not allowed or fieldname not in self.schema:
@@ -195,27 +214,17 @@ class Scorer:
         wanted_bits = allowed & self.docsets.term(fieldname, btext)
         if not wanted_bits:
             return
-        blocks, wanted = self._blocks(fieldname, btext, wanted_bits)
-        scores = self.scores
+        ids, tf = self._postings(fieldname, btext, wanted_bits)
         if not field.scorable:  # Whoosh's WeightScorer: the weight itself
-            for offset, ids, weights in blocks:
-                for i, docnum in enumerate(ids):
-                    d = docnum + offset
-                    if wanted[d >> 3] >> (d & 7) & 1:
-                        scores[d] = scores.get(d, 0.0) + weights[i] * boost
+            self.scores[ids] += tf * boost
             return
         idf = self.searcher.get_parent().idf(fieldname, btext)
         k1 = self.weighting.K1
         ratios, lengths = self._norms(fieldname)
         index_boost = (field.format.field_boost or 1.0) if self.combine else 1.0
-        norm = [k1 * r * index_boost for r in ratios]  # tf = weight / index_boost
+        norm = k1 * ratios * index_boost  # tf = weight / index_boost
         top = idf * (k1 + 1) * boost
-        for offset, ids, weights in blocks:
-            for i, docnum in enumerate(ids):
-                d = docnum + offset
-                if wanted[d >> 3] >> (d & 7) & 1:
-                    tf = weights[i]
-                    scores[d] = scores.get(d, 0.0) + top * tf / (tf + norm[lengths[d]])
+        self.scores[ids] += top * tf / (tf + norm[lengths[ids]])
 
     # --- title and body as one field --------------------------------------------------
 
@@ -254,7 +263,7 @@ class Scorer:
             return
         parent = self.searcher.get_parent()
         idf = bm25_idf(parent.doc_count(), matched.bit_count())
-        pseudo: dict[int, float] = {}
+        pseudo = np.zeros(self.size, dtype=np.float64)
         for term, btext, bits in fields:
             here = wanted_bits & bits
             if not here:
@@ -262,14 +271,10 @@ class Scorer:
             index_boost = self.schema[term.fieldname].format.field_boost or 1.0
             weight = (self.title_weight if term is title else 1.0) / index_boost
             ratios, lengths = self._norms(term.fieldname)
-            blocks, wanted = self._blocks(term.fieldname, btext, here)
-            for offset, ids, weights in blocks:
-                for i, docnum in enumerate(ids):
-                    d = docnum + offset
-                    if wanted[d >> 3] >> (d & 7) & 1:
-                        pseudo[d] = pseudo.get(d, 0.0) + weight * weights[i] / ratios[lengths[d]]
+            ids, tf = self._postings(term.fieldname, btext, here)
+            pseudo[ids] += weight * tf / ratios[lengths[ids]]
         k1 = self.weighting.K1
         top = idf * (k1 + 1) * body.boost * boost
-        scores = self.scores
-        for d, x in pseudo.items():
-            scores[d] = scores.get(d, 0.0) + top * x / (x + k1)
+        touched = np.flatnonzero(pseudo)
+        x = pseudo[touched]
+        self.scores[touched] += top * x / (x + k1)

@@ -17,6 +17,7 @@ commit and are deleted by the next one.
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 import os
 import queue
@@ -24,6 +25,7 @@ import threading
 import traceback
 import zlib
 from collections.abc import Callable
+from itertools import islice
 from pickle import dumps
 from typing import Any
 
@@ -38,7 +40,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 from search.analysis import index_terms
 from search.store import INDEX_NAME
@@ -104,6 +106,7 @@ class _Lengths:
 # type assertions, and the flush loop reads each field's lengths as one list.
 
 SMALL_BLOCK = 200  # bytes of pickled block data below which a block is not compressed
+RUN_CHUNK = 20_000  # postings per marshal call in the pool's sorted runs on disk
 INLINE_LIMIT = 2  # terms with fewer postings keep them in the term index (most have one)
 
 
@@ -224,6 +227,32 @@ class BulkCodec(W3Codec):
         )
 
 
+class BulkPool(PostingPool):
+    """Whoosh's posting pool with its sorted runs written and read ``RUN_CHUNK`` postings
+    per ``marshal`` call instead of one: a worker of a large run (more than a few
+    thousand articles) spills its pool to disk many times, and Whoosh's per-posting
+    calls nearly doubled the cost of adding a document."""
+
+    def _write_run(self, f, items):
+        items = iter(items)
+        while chunk := list(islice(items, RUN_CHUNK)):
+            marshal.dump(chunk, f, 2)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
 class Writer(SegmentWriter):
     """Whoosh's segment writer with the field lengths of its flush read in bulk, and text
     fields analysed by ``search.analysis.index_terms`` (no token objects)."""
@@ -234,6 +263,7 @@ class Writer(SegmentWriter):
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", BulkCodec())
         super().__init__(ix, **kwargs)
+        self.pool = BulkPool(self._tempstorage, self.newsegment, kwargs.get("limitmb", 128))
         if type(self.newsegment._codec) is BulkCodec:  # what the TOC records for readers
             codec = self.newsegment._codec
             self.newsegment._codec = W3Codec(

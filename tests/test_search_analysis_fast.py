@@ -9,6 +9,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.normalize import normalize_file
+from search import bulk
 from search.analysis import index_terms
 from search.bulk import Writer
 from search.schema import build_schema, document_for
@@ -78,7 +79,8 @@ def test_same_index_as_whoosh_writer():
     assert _postings(Writer, documents) == _postings(SegmentWriter, documents)
 
 
-def test_same_index_when_the_pool_spills():
+def test_same_index_when_the_pool_spills(monkeypatch):
+    monkeypatch.setattr(bulk, "RUN_CHUNK", 7)  # runs on disk written in many chunks
     articles = [a for path in sorted(SEEDS.iterdir()) for a in normalize_file(path)]
     documents = [document_for(a.as_dict(), "sha", "1:2") for a in articles] * 3
     documents = [{**d, "id": f"{d['id']}-{n}"} for n, d in enumerate(documents)]

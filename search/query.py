@@ -154,7 +154,18 @@ def _plain_words(schema, text: str, any_word: bool = False) -> query.Query:
         words = _content_words(words)[:MAX_ANY_WORDS]
     else:
         words = words[:MAX_TERMS]
-    return _parser(schema, any_word).parse(" ".join(words)) if words else query.Every()
+    if not words:
+        return query.Every()
+    return _finish(_parser(schema, any_word).parse(" ".join(words), normalize=False), any_word)
+
+
+def _finish(parsed: query.Query, any_word: bool) -> query.Query:
+    """The parser's tree, not yet normalised (each word still its own group): bounded,
+    each word's name tier added, words weighed in any-word mode, then normalised."""
+    parsed = _add_name_tier(_bound(parsed))
+    if any_word:
+        parsed = _weigh_words(parsed)
+    return parsed.normalize()
 
 
 def _content_words(words: list[str]) -> list[str]:
@@ -170,18 +181,13 @@ def parse_user_query(schema, text: str | None, *, any_word: bool = False) -> que
     prepared = prepare(text)
     limit = (MAX_ANY_WORDS if any_word else MAX_TERMS) * (len(FIELD_BOOSTS) + 1)
     try:
-        parsed = _bound(_parser(schema, any_word).parse(prepared, normalize=False))
-        if any_word:
-            parsed = _weigh_words(parsed)
-        q = _add_name_tier(parsed.normalize())
+        q = _finish(_parser(schema, any_word).parse(prepared, normalize=False), any_word)
     except Exception:  # the parser is lenient, but a degraded query beats any error
         q = _plain_words(schema, text, any_word)
     if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
         q = _plain_words(schema, text, any_word)
     if len(list(q.leaves())) > limit:
         q = _plain_words(schema, text, any_word)
-        if any_word:
-            q = _add_name_tier(_weigh_words(q).normalize())
     return q
 
 

@@ -139,6 +139,12 @@ def test_transliterated_name_is_found_below_the_exact_spelling(engine):
     assert any(t.startswith("Official Visit of the Uzbek Delegation") for t in found[1:])
 
 
+def test_the_name_tier_holds_in_a_question_too(engine):
+    """match=any keeps each word's transliteration tier (Tashpulatov for Toshpulatov)."""
+    found = titles(engine, "who met Toshpulatov", match="any")
+    assert any(t.startswith("Official Visit of the Uzbek Delegation") for t in found)
+
+
 @pytest.mark.parametrize(
     "query",
     [

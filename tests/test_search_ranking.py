@@ -166,20 +166,27 @@ def _reference_scores(searcher, groups) -> dict[int, float]:
 def test_the_product_weighting_matches_a_reference(product_searcher, text):
     from whoosh import query
 
+    from search.analysis import skeleton
     from search.query import parse_user_query
 
     q = parse_user_query(product_searcher.schema, text, any_word=True)
-    # the reference reads one group per word: rebuild them from the flat OR
+    # the reference reads one group per word: rebuild them from the flat OR (a word's
+    # title/body terms share the folded text; its exact terms are the word itself, its
+    # name-tier term the word's skeleton)
     words = {}
     for term in q.subqueries:
-        words.setdefault(term.text if term.fieldname != "sound" else None, []).append(term)
-    assert None not in words  # lower-case words: no name tier to account for
-    # a word's title/body terms share the folded text; the exact ones the word itself
+        words.setdefault((term.fieldname.endswith("_exact"), term.fieldname == "sound"), []).append(
+            term
+        )
+    folded = words[(False, False)]
     groups = []
-    for folded in [w for w in words if any(t.fieldname == "body" for t in words[w])]:
-        exact = [t for w, ts in words.items() for t in ts if t.fieldname.endswith("_exact")]
-        mine = [t for t in exact if _fold_stem(product_searcher, t.text) == folded]
-        groups.append(query.Or(words[folded] + mine))
+    for word in dict.fromkeys(t.text for t in words[(True, False)]):
+        stem = _fold_stem(product_searcher, word)
+        mine = [t for t in folded if t.text == stem]
+        mine += [t for t in words[(True, False)] if t.text == word]
+        mine += [t for t in words.get((False, True), []) if t.text == skeleton(word)]
+        groups.append(query.Or(mine))
+    assert sum(len(g.subqueries) for g in groups) == len(q.subqueries)
     expected = _reference_scores(product_searcher, groups)
     got = ranking.top_docs(product_searcher, q, 400)
     assert len(got) == len(expected) > 0

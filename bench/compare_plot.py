@@ -14,6 +14,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.plot import save
+
 
 def _cdf_panel(ax, results: dict) -> None:
     for k, (system, figures) in enumerate(results["systems"].items()):
@@ -79,12 +81,7 @@ def plot(results: dict, out: Path) -> Path:
         f"{results['mix']['requests']} requests x {rounds} warm rounds, "
         f"{results['machine']['cores']} cores ({results['date'][:10]})"
     )
-    figure.suptitle(title, fontsize=10)
-    figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out)
-    pyplot.close(figure)
-    return out
+    return save(figure, title, out)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,6 +76,13 @@ def plot(results: dict, out: Path) -> Path:
         f"diplosearch serve, {results.get('articles', '?'):,} articles, "
         f"{results['machine']['cores']} cores ({results['date'][:10]})"
     )
+    return save(figure, title, out)
+
+
+def save(figure, title: str, out: Path) -> Path:
+    """Title the figure, write it to ``out`` (folders made) and free it."""
+    from matplotlib import pyplot
+
     figure.suptitle(title, fontsize=10)
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from whoosh.reading import TermNotFound
 
 from search import postings
 from search.analysis import folded_word, stemmed_word
+from search.facets import to_bits
 
 SNIPPET_CHARS = 200
 FRAGMENTS = 3
@@ -75,11 +76,8 @@ def spans_by_doc(reader, fieldname: str, terms: Iterable[bytes], docs: list[int]
         return {}
     if not docs:
         return spans
-    wanted = bytearray(max(docs) // 8 + 1)
-    for d in docs:
-        wanted[d >> 3] |= 1 << (d & 7)
-    wanted = bytes(wanted)
-    size = len(wanted) * 8
+    size = max(docs) + 1
+    wanted = to_bits(docs, size).to_bytes(size // 8 + 1, "little")
     for btext in terms:
         try:
             blocks = postings.values(reader, fieldname, btext, wanted)

@@ -122,6 +122,7 @@ class Scorer:
         self.combine = getattr(self.weighting, "combine_fields", False)
         self.pairs = getattr(self.weighting, "pairs", {})
         self.title_weight = getattr(self.weighting, "title_weight", 1.0)
+        self._field_norms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def top(self, q: query.Query, allowed: int, limit: int) -> list[tuple[float, int]]:
         """(score, docnum) of the ``limit`` best of ``allowed``; ties by docnum (a
@@ -182,8 +183,7 @@ class Scorer:
         """(docnums, weights) of a term's postings in the wanted documents, as arrays."""
         if self.tables is not None:
             ids, weights = self.tables.get(self.reader, fieldname, btext)
-            ids = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, np.int32)
-            weights = np.frombuffer(weights, dtype=np.float32) if len(weights) else ids * 0.0
+            ids, weights = np.frombuffer(ids, np.int32), np.frombuffer(weights, np.float32)
         else:
             wanted = wanted_bits.to_bytes(self.size // 8 + 1, "little")
             id_parts, weight_parts = [], []
@@ -199,12 +199,16 @@ class Scorer:
         return ids[keep], weights[keep].astype(np.float64)
 
     def _norms(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
-        """BM25's length normalisation per length byte, and each document's length byte."""
-        parent = self.searcher.get_parent()
-        avgfl = parent.avg_field_length(fieldname) or 1
-        b = self.weighting._field_B.get(fieldname, self.weighting.B)
-        lengths = np.frombuffer(self.lengths.of(self.reader, fieldname), dtype=np.uint8)
-        return np.array([(1 - b) + b * n / avgfl for n in _LENGTH]), lengths
+        """BM25's length normalisation per length byte, and each document's length byte
+        (once per field and query)."""
+        found = self._field_norms.get(fieldname)
+        if found is None:
+            avgfl = self.searcher.get_parent().avg_field_length(fieldname) or 1
+            b = self.weighting._field_B.get(fieldname, self.weighting.B)
+            lengths = np.frombuffer(self.lengths.of(self.reader, fieldname), dtype=np.uint8)
+            ratios = (1 - b) + b * np.array(_LENGTH, dtype=np.float64) / avgfl
+            found = self._field_norms[fieldname] = (ratios, lengths)
+        return found
 
     def _term(self, fieldname: str, text, boost: float, allowed: int) -> None:
         if not allowed or fieldname not in self.schema:

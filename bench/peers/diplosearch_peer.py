@@ -144,8 +144,7 @@ class DiplosearchPeer:
         # limit=None scores every match: whoosh 2.7.5's top-N collector drops documents
         # from an AND of ORs (its matcher.replace(minscore) prunes each side on its own).
         results = searcher.search(q, limit=None)
-        ordered = [docnum for _, docnum in results.top_n[:depth]]
-        return [self.ids.get(self._docids[n], self._docids[n]) for n in ordered]
+        return self._corpus_ids(searcher.reader(), [d for _, d in results.top_n[:depth]])
 
     def _rank_shipped(self, text: str, depth: int) -> list[str]:
         """The product's own ranking (see ``Ranking.shipped``)."""
@@ -155,18 +154,19 @@ class DiplosearchPeer:
         q = expand_terms(parse_user_query(searcher.schema, text, any_word=any_word), reader)
         if isinstance(q, query.Every):
             return []
+        return self._corpus_ids(reader, [d for _, d in top_docs(searcher, q, depth)])
+
+    def _corpus_ids(self, reader, docnums: list[int]) -> list[str]:
+        """The corpus's ids of ranked docnums (the index's ids read once per index)."""
         if self._docids is None:
             column = reader.column_reader("id")
             self._docids = [column[n] for n in range(reader.doc_count_all())]
-        best = top_docs(searcher, q, depth)
-        return [self.ids.get(self._docids[n], self._docids[n]) for _, n in best]
+        return [self.ids.get(self._docids[n], self._docids[n]) for n in docnums]
 
     def _rank_searcher(self):
         if self._searcher is None:
             ix = open_index(self.index_dir)
             self._searcher = ix.searcher(weighting=self.ranking.weighting())
-            column = self._searcher.reader().column_reader("id")
-            self._docids = [column[n] for n in range(self._searcher.reader().doc_count_all())]
         return self._searcher
 
     # --- product searches -------------------------------------------------------------

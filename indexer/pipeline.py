@@ -39,7 +39,9 @@ STATE_FILE = "diplosearch.json"  # sources indexed before, time of the last chan
 PARALLEL_FILES = 300  # from this many files to (re)index, use worker processes
 MAX_WORKERS = 4
 BATCH_FILES = 40  # files per job handed to a worker
-LIMIT_MB = 256  # Whoosh's posting buffer per writer before it spills to disk
+MEMORY_ENV = "DIPLOSEARCH_INDEX_MEMORY_MB"  # postings held in memory by a run, in all
+MEMORY_SHARE = 4  # by default a run's postings take at most 1/4 of the machine's memory
+MEMORY_MB_RANGE = (256, 4096)  # per writer, before its segment is finished
 
 
 class _Bar(tqdm):
@@ -339,7 +341,7 @@ class _Run:
             gone = self.gone(seen, roots, missing_files)
             if not (planned or gone or self.rebuild):
                 return  # nothing to write: no writer, no new generation
-            writer = bulk.Writer(ix, _lk=False, limitmb=LIMIT_MB)
+            writer = bulk.Writer(ix, _lk=False)
             if self.rebuild:
                 writer.schema = build_schema()
             runner = None
@@ -350,7 +352,7 @@ class _Run:
                 for path in gone:
                     writer.delete_by_term("path", path)
                     summary.removed += len(self.manifest[path].ids)
-                runner = self._runner(writer, planned, max_bytes, str(ix.storage.folder))
+                runner = self._runner(ix, writer.schema, planned, max_bytes)
                 for start in range(0, len(planned), BATCH_FILES):
                     runner.submit(planned[start : start + BATCH_FILES])
                 segments = runner.finish()
@@ -371,21 +373,37 @@ class _Run:
             self.bar.close()
             summary.skipped.sort()
 
-    def _runner(self, writer, planned: list[Planned], max_bytes: int, folder: str):
+    def _runner(self, ix, schema, planned: list[Planned], max_bytes: int):
         work = partial(load_files, max_bytes=max_bytes, with_articles=bool(self.on_article))
         procs = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(planned) < PARALLEL_FILES or procs < 2:
-            return bulk.InProcess(writer, work, self.report)
+            return bulk.InProcess(ix, schema, work, self.report, limitmb=pool_mb(1))
         load_profiles()  # once here, shared by the forked workers
         return bulk.Workers(
-            folder,
-            writer.schema,
+            str(ix.storage.folder),
+            schema,
             work,
             self.report,
             procs=procs,
-            limitmb=LIMIT_MB,
+            limitmb=pool_mb(procs),
             close_fds=(self.lock_fd,),
         )
+
+
+def pool_mb(writers: int) -> float:
+    """Memory for each writer's postings before it finishes a segment and starts another:
+    ``DIPLOSEARCH_INDEX_MEMORY_MB`` shared by the writers, else a quarter of the machine's
+    memory, within ``MEMORY_MB_RANGE`` (fewer, larger segments search faster)."""
+    try:
+        return max(0.0, float(os.environ.get(MEMORY_ENV, "")) / writers)
+    except ValueError:
+        pass
+    low, high = MEMORY_MB_RANGE
+    try:
+        physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, AttributeError):
+        return low
+    return min(high, max(low, physical / MEMORY_SHARE / writers))
 
 
 def _under(path: str, root: str) -> bool:

@@ -17,15 +17,12 @@ commit and are deleted by the next one.
 
 from __future__ import annotations
 
-import marshal
 import multiprocessing
 import os
 import queue
 import threading
 import traceback
-import zlib
 from collections.abc import Callable
-from itertools import islice
 from pickle import dumps
 from typing import Any
 
@@ -40,10 +37,11 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from search.analysis import index_terms
 from search.store import INDEX_NAME
+from search.termpool import SMALL_BLOCK, TermPool, compress_block, write_postings
 
 Work = Callable[[Any], tuple[list[dict], Any]]
 POLL_SECONDS = 1.0
@@ -105,9 +103,8 @@ class _Lengths:
 # pickle costs ~40 microseconds and saves nothing), ``add_posting`` skips its per-posting
 # type assertions, and the flush loop reads each field's lengths as one list.
 
-SMALL_BLOCK = 200  # bytes of pickled block data below which a block is not compressed
-RUN_CHUNK = 20_000  # postings per marshal call in the pool's sorted runs on disk
 INLINE_LIMIT = 2  # terms with fewer postings keep them in the term index (most have one)
+POOL_MB = 1024  # postings a writer holds in memory before its segment is finished
 
 
 class BulkPostingsWriter(W3PostingsWriter):
@@ -150,7 +147,7 @@ class BulkPostingsWriter(W3PostingsWriter):
         databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
         comp = self._compression if len(databytes) >= SMALL_BLOCK else 0
         if comp:
-            databytes = zlib.compress(databytes, comp)
+            databytes = compress_block(databytes, comp)
         ids = self._ids
         infobytes = dumps(
             (
@@ -227,32 +224,6 @@ class BulkCodec(W3Codec):
         )
 
 
-class BulkPool(PostingPool):
-    """Whoosh's posting pool with its sorted runs written and read ``RUN_CHUNK`` postings
-    per ``marshal`` call instead of one: a worker of a large run (more than a few
-    thousand articles) spills its pool to disk many times, and Whoosh's per-posting
-    calls nearly doubled the cost of adding a document."""
-
-    def _write_run(self, f, items):
-        items = iter(items)
-        while chunk := list(islice(items, RUN_CHUNK)):
-            marshal.dump(chunk, f, 2)
-        f.close()
-
-    def _read_run(self, path):
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
 class Writer(SegmentWriter):
     """Whoosh's segment writer with the field lengths of its flush read in bulk, and text
     fields analysed by ``search.analysis.index_terms`` (no token objects)."""
@@ -263,7 +234,7 @@ class Writer(SegmentWriter):
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", BulkCodec())
         super().__init__(ix, **kwargs)
-        self.pool = BulkPool(self._tempstorage, self.newsegment, kwargs.get("limitmb", 128))
+        self.pool = TermPool(kwargs.get("limitmb", POOL_MB))
         if type(self.newsegment._codec) is BulkCodec:  # what the TOC records for readers
             codec = self.newsegment._codec
             self.newsegment._codec = W3Codec(
@@ -310,7 +281,8 @@ class Writer(SegmentWriter):
                         items = list(index(value))
                     if field.scorable:
                         length = sum(item[1] for item in items)
-                    _pool_add(pool, fieldname, docnum, items)
+                    if items:
+                        pool.add_field(fieldname, docnum, items)
                 perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -325,8 +297,11 @@ class Writer(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
-        postings = self.pool.iter_postings()
-        self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None, postings)
+        lengths = _Lengths(pdr) if pdr else None
+        if isinstance(self.fieldwriter, BulkFieldWriter):
+            write_postings(self.fieldwriter, self.schema, self.pool, lengths)
+        else:
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         if pdr:
             pdr.close()
@@ -344,43 +319,49 @@ def commit(writer, mergetype, segments: list | None = None) -> None:
     writer._finish()
 
 
-def _pool_add(pool, fieldname: str, docnum: int, items: list) -> None:
-    """``PostingPool.add`` for a field's postings at once: the same size estimate per
-    posting and the same spill to a sorted run when the pool is over its limit."""
-    if not items:
-        return
-    pool.fieldnames.add(fieldname)
-    fixed = 150 + len(fieldname)  # PostingPool.add's constant part
-    size = fixed * len(items) + sum(
-        2 * len(tbytes) + len(vbytes or b"") for tbytes, _, _, vbytes in items
-    )
-    if pool.current and pool.currentsize + size > pool.limit:
-        pool.save()  # (and sets currentsize to 0)
-    pool.currentsize += size
-    pool.current += [(fieldname, tbytes, docnum, wt, vbytes) for tbytes, _, wt, vbytes in items]
-
-
 class InProcess:
-    """Runs ``work`` here and adds its documents through ``writer``."""
+    """Runs ``work`` here and writes its documents into new segments (a new one each
+    time a segment's postings fill ``limitmb``)."""
 
-    def __init__(self, writer, work: Work, on_report: Callable[[Any], None]):
-        self.writer, self.work, self.on_report = writer, work, on_report
+    def __init__(self, ix, schema, work: Work, on_report: Callable[[Any], None], limitmb=POOL_MB):
+        self.ix, self.schema, self.limitmb = ix, schema, limitmb
+        self.work, self.on_report = work, on_report
+        self.writer = None
+        self.segments: list = []
 
     def submit(self, job) -> None:
         documents, report = self.work(job)
         for document in documents:
+            if self.writer is None:
+                self.writer = _segment_writer(self.ix, self.schema, self.limitmb)
             self.writer.add_document(**document)
+        if self.writer is not None and self.writer.pool.full():
+            self.segments.append(self.writer._finalize_segment())
+            self.writer = None
         self.on_report(report)
 
     def finish(self) -> list:
-        return []
+        if self.writer is not None:
+            self.segments.append(self.writer._finalize_segment())
+            self.writer = None
+        return self.segments
 
     def abort(self) -> None:
-        pass
+        if self.writer is not None:
+            self.writer.cancel()  # its files are no commit's: the next run deletes them
+            self.writer = None
+
+
+def _segment_writer(ix, schema, limitmb) -> Writer:
+    """A writer of one new segment for a run that holds the index's lock."""
+    writer = Writer(ix, _lk=False, limitmb=limitmb)
+    writer.schema = schema  # a rebuild writes the current schema
+    return writer
 
 
 class Workers:
-    """``procs`` worker processes, each writing a segment from the jobs it takes."""
+    """``procs`` worker processes, each writing segments from the jobs it takes (a new
+    one each time a segment's postings fill ``limitmb``)."""
 
     def __init__(
         self,
@@ -389,7 +370,7 @@ class Workers:
         work: Work,
         on_report: Callable[[Any], None],
         procs: int = 2,
-        limitmb: int = 256,
+        limitmb: float = POOL_MB,
         close_fds: tuple[int, ...] = (),
     ):
         context = _context()
@@ -437,7 +418,7 @@ class Workers:
             self._drain(block=True)
         for process in self.processes:
             process.join()
-        return [s for s in self.segments if s is not None]
+        return self.segments
 
     def abort(self) -> None:
         for process in self.processes:
@@ -457,8 +438,8 @@ class Workers:
                 return
             if kind == "report":
                 self.on_report(value)
-            elif kind == "segment":
-                self.segments.append(value)
+            elif kind == "segments":
+                self.segments += value
                 self.running -= 1
             else:
                 raise WorkerFailed(f"an indexing worker failed:\n{value}")
@@ -489,8 +470,8 @@ def _worker_main(index_path, schema, work, jobs, reports, parent_pid, limitmb, c
             pass
     try:
         ix = FileStorage(index_path).open_index(INDEX_NAME)
-        writer = Writer(ix, _lk=False, limitmb=limitmb)
-        writer.schema = schema  # a rebuild writes the current schema
+        writer = _segment_writer(ix, schema, limitmb)
+        segments = []
         while True:
             try:
                 job = jobs.get(timeout=POLL_SECONDS)
@@ -505,12 +486,14 @@ def _worker_main(index_path, schema, work, jobs, reports, parent_pid, limitmb, c
             documents, report = work(job)
             for document in documents:
                 writer.add_document(**document)
+            if writer.pool.full():
+                segments.append(writer._finalize_segment())
+                writer = _segment_writer(ix, schema, limitmb)
             reports.put(("report", report))
         if writer._added:
-            segment = writer._finalize_segment()
+            segments.append(writer._finalize_segment())
         else:
             writer._close_segment()
-            segment = None
-        reports.put(("segment", segment))
+        reports.put(("segments", segments))
     except BaseException:
         reports.put(("error", traceback.format_exc(limit=8)))

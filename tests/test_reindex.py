@@ -316,6 +316,39 @@ def test_workers_build_the_same_index_as_a_single_process(tmp_path, monkeypatch)
     assert found(tmp_path / "parallel", "rewritten") == ["Report 5 rewritten"]
 
 
+def segment_count(index: Path) -> int:
+    return len(open_index(index)._segments())
+
+
+def total(index: Path, q: str) -> int:
+    engine = Engine(index)
+    try:
+        return engine.search(parse_request({"q": [q]}))["total"]
+    finally:
+        engine.close()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_run_over_its_memory_budget_writes_more_segments(tmp_path, monkeypatch, parallel):
+    folder = many_articles(tmp_path / "many", 120)
+    index_paths(tmp_path / "whole", [folder], progress=False)
+    monkeypatch.setenv(pipeline.MEMORY_ENV, "0.1")  # 100 KB: a new segment every few jobs
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 7)
+    if parallel:
+        monkeypatch.setattr(pipeline, "PARALLEL_FILES", 10)
+    summary = index_paths(tmp_path / "parts", [folder], progress=False)
+    assert summary.added == 120
+    assert segment_count(tmp_path / "whole") == 1
+    assert segment_count(tmp_path / "parts") >= 4
+    assert live_ids(tmp_path / "parts") == live_ids(tmp_path / "whole")
+    assert found(tmp_path / "parts", '"talk number 77"') == ["Report 77 on border cooperation"]
+    write(folder, "a0005.txt", "Report 5 rewritten", "Nothing about the border at all.")
+    summary = index_paths(tmp_path / "parts", [folder], progress=False)
+    assert (summary.updated, summary.unchanged) == (1, 119)
+    assert found(tmp_path / "parts", "rewritten") == ["Report 5 rewritten"]
+    assert total(tmp_path / "parts", "customs") == 119
+
+
 KILLED_RUN = """
 import sys
 from indexer import pipeline

@@ -9,7 +9,6 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.normalize import normalize_file
-from search import bulk
 from search.analysis import index_terms
 from search.bulk import Writer
 from search.schema import build_schema, document_for
@@ -52,11 +51,9 @@ def test_same_postings_as_whoosh():
             assert ours == whoosh, (name, text)
 
 
-def _postings(writer_class, documents: list[dict], pool_bytes: int = 0) -> tuple[list, list]:
+def _postings(writer_class, documents: list[dict]) -> tuple[list, list]:
     ix = RamStorage().create_index(build_schema())
     writer = writer_class(ix)
-    if pool_bytes:  # spill sorted runs to disk every few documents
-        writer.pool.limit = pool_bytes
     for document in documents:
         writer.add_document(**document)
     writer.commit()
@@ -77,16 +74,6 @@ def test_same_index_as_whoosh_writer():
     for n, text in enumerate(TEXTS):
         documents.append({**documents[0], "id": f"x{n}", "title": text, "body": text * 3})
     assert _postings(Writer, documents) == _postings(SegmentWriter, documents)
-
-
-def test_same_index_when_the_pool_spills(monkeypatch):
-    monkeypatch.setattr(bulk, "RUN_CHUNK", 7)  # runs on disk written in many chunks
-    articles = [a for path in sorted(SEEDS.iterdir()) for a in normalize_file(path)]
-    documents = [document_for(a.as_dict(), "sha", "1:2") for a in articles] * 3
-    documents = [{**d, "id": f"{d['id']}-{n}"} for n, d in enumerate(documents)]
-    expected = _postings(SegmentWriter, documents)
-    assert _postings(Writer, documents, pool_bytes=60_000) == expected
-    assert _postings(SegmentWriter, documents, pool_bytes=60_000) == expected
 
 
 def test_segments_of_the_fast_writer_merge_with_whoosh_writers():

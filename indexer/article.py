@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+FIELD_ORDER = (  # SPEC's order
+    "id",
+    "path",
+    "url",
+    "title",
+    "title_source",
+    "date",
+    "date_precision",
+    "date_source",
+    "date_text",
+    "place",
+    "source",
+    "author",
+    "language",
+    "countries",
+    "country_mentions",
+    "topics",
+    "body",
+    "checksum",
+)
 
 
 @dataclass
@@ -27,29 +48,12 @@ class Article:
     checksum: str = ""
 
     def as_dict(self) -> dict:
-        """Fields in SPEC order, ready for JSON."""
-        data = asdict(self)
-        order = [
-            "id",
-            "path",
-            "url",
-            "title",
-            "title_source",
-            "date",
-            "date_precision",
-            "date_source",
-            "date_text",
-            "place",
-            "source",
-            "author",
-            "language",
-            "countries",
-            "country_mentions",
-            "topics",
-            "body",
-            "checksum",
-        ]
-        return {key: data[key] for key in order}
+        """Fields in SPEC order, ready for JSON (lists and dicts copied, not shared)."""
+        data = {key: getattr(self, key) for key in FIELD_ORDER}
+        data["countries"] = list(self.countries)
+        data["country_mentions"] = dict(self.country_mentions)
+        data["topics"] = list(self.topics)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Article:

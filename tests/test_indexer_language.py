@@ -69,6 +69,31 @@ def test_random_characters():
         assert _probabilities(FastDetector, text) == _probabilities(Detector, text)
 
 
+def _raw(cls, text: str) -> list[float]:
+    """Every language's probability, before langdetect drops and sorts them."""
+    detector = cls(_factory())
+    detector.n_trial = TRIALS
+    detector.append(text)
+    detector._detect_block()
+    return detector.langprob
+
+
+def test_every_probability_to_the_last_bit():
+    texts = TEXTS[:-2] + [sample(t) for t in _corpus_texts()[:20]]
+    for text in texts:
+        ours = _raw(FastDetector, text)
+        assert type(ours) is list and all(type(p) is float for p in ours)
+        assert ours == _raw(Detector, text), text
+
+
+@pytest.mark.parametrize("limit", [0, 3, 5, 7, 11])
+def test_trials_cut_by_the_iteration_limit(monkeypatch, limit):
+    monkeypatch.setattr(Detector, "ITERATION_LIMIT", limit)
+    monkeypatch.setattr(Detector, "CONV_THRESHOLD", 2.0)  # never reached: every trial runs out
+    for text in TEXTS[:-2]:
+        assert _raw(FastDetector, text) == _raw(Detector, text), text
+
+
 def test_detect_language_codes():
     assert detect_language(TEXTS[0]) == "en"
     assert detect_language(TEXTS[1]) == "vi"

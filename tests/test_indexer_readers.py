@@ -123,3 +123,20 @@ def test_article_round_trips_through_a_dict():
     data = article.as_dict()
     assert list(data)[:3] == ["id", "path", "url"] and list(data)[-1] == "checksum"
     assert Article.from_dict({**data, "unknown": 1}) == article
+
+
+def test_as_dict_gives_every_field_once_and_copies_the_lists():
+    article = Article(id="a", path="p", title="t", body="b", countries=["HU"], topics=["x"])
+    article.country_mentions["HU"] = 2
+    data = article.as_dict()
+    assert sorted(data) == sorted(Article.__dataclass_fields__)
+    assert list(data)[:4] == ["id", "path", "url", "title"] and list(data)[-1] == "checksum"
+    data["countries"].append("KZ")
+    data["country_mentions"]["KZ"] = 1
+    data["topics"].clear()
+    assert article.as_dict() == {
+        **data,
+        "countries": ["HU"],
+        "country_mentions": {"HU": 2},
+        "topics": ["x"],
+    }

@@ -43,6 +43,7 @@ BOILERPLATE_PATTERNS = {
     "office": [r"normal \d+ \d+ (false|true) (false|true) (false|true) .{0,120}"],
 }
 BOILERPLATE = [re.compile(p, re.I) for patterns in BOILERPLATE_PATTERNS.values() for p in patterns]
+_ANY_BOILERPLATE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE), re.I)
 # A line ending in a photo credit is a caption: "Tỷ phú Warren Buffett (Ảnh: Flickr)."
 CAPTION_CREDIT = re.compile(
     r"\((?:ảnh|photo|foto|фото|fotoğraf|image|picture|kép)s?\s*:[^()]{1,80}\)\W{0,3}$", re.I
@@ -80,7 +81,7 @@ def strip_office_residue(paragraphs: list[str]) -> list[str]:
 
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip()
-    return any(p.fullmatch(stripped) for p in BOILERPLATE)
+    return _ANY_BOILERPLATE.fullmatch(stripped) is not None
 
 
 def is_caption(line: str) -> bool:
@@ -113,7 +114,10 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> tuple[list[str
         if not line:
             continue
         key = _key(line)
-        if title_key and (key == title_key or _key(_CAPTION_SUFFIX.sub("", line)) == title_key):
+        unnumbered = _CAPTION_SUFFIX.sub("", line)  # "Title - 2": a photo's numbered marker
+        if title_key and (
+            key == title_key or (unnumbered != line and _key(unnumbered) == title_key)
+        ):
             after_caption = bool(_CAPTION_SUFFIX.search(line))
             continue
         if after_caption:  # the photo's own caption line follows the marker

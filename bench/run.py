@@ -208,25 +208,28 @@ def query_figures(index: Path, rounds: int, profile: Path | None) -> dict:
 
 def indexing_breakdown(articles: Path, sample: int) -> dict:
     """CPU ms per article of the two halves of indexing, in this process on a sample:
-    reading and normalising (``indexer``), and analysing and writing (``search``)."""
+    reading and normalising (``indexer``), and analysing and writing (``search``), with
+    the writer ``diplosearch index`` uses."""
     import tempfile
 
     from whoosh import writing
 
+    from indexer.language import load_profiles
     from indexer.pipeline import Planned, load_files
     from indexer.readers import display_path, iter_files
-    from search.bulk import commit
+    from search.bulk import Writer, commit
     from search.store import open_or_create
 
     files = sorted(iter_files([articles]))[:sample]
     plans = [Planned(display_path(f), str(f), "", False) for f in files]
+    load_profiles()
     started = time.process_time()
     documents, _ = load_files(plans, 10 * 1024 * 1024, False)
     normalise = time.process_time() - started
     with tempfile.TemporaryDirectory() as folder:
         ix = open_or_create(Path(folder))
         started = time.process_time()
-        writer = ix.writer()
+        writer = Writer(ix)
         for document in documents:
             writer.add_document(**document)
         added = time.process_time() - started

@@ -40,6 +40,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.analysis import index_terms
+from search.mapped import sync_file
 from search.store import INDEX_NAME
 from search.termpool import SMALL_BLOCK, TermPool, compress_block, write_postings
 
@@ -308,15 +309,28 @@ class Writer(SegmentWriter):
 
 
 def commit(writer, mergetype, segments: list | None = None) -> None:
-    """Commit ``writer``'s changes plus finished ``segments`` as one new generation."""
+    """Commit ``writer``'s changes plus finished ``segments`` as one new generation,
+    its segment files on disk before the table of contents that names them."""
     final = writer._merge_segments(mergetype, None, None)
     final += segments or []
     if writer._added:
         final.append(writer._finalize_segment())
     else:
         writer._close_segment()
+    _sync_segments(writer.storage, final)
     writer._commit_toc(final)
     writer._finish()
+
+
+def _sync_segments(storage, segments: list) -> None:
+    """``fsync`` the files of ``segments`` (those synced before cost next to nothing)."""
+    folder = getattr(storage, "folder", None)
+    if folder is None:  # an index in memory
+        return
+    prefixes = tuple(segment.segment_id() + "." for segment in segments)
+    for name in storage.list():
+        if name.startswith(prefixes):
+            sync_file(os.path.join(folder, name))
 
 
 class InProcess:

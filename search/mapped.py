@@ -111,7 +111,8 @@ def _forget_gone() -> None:
 
 
 class MappedStorage(FileStorage):
-    """A ``FileStorage`` whose compound segment files are read from shared maps."""
+    """A ``FileStorage`` whose compound segment files are read from shared maps, and
+    whose commits reach the disk (``rename_file``)."""
 
     def __init__(self, path: str, readonly: bool = False):
         # ``supports_mmap = False`` makes Whoosh ask ``subset`` of our files instead of
@@ -123,3 +124,21 @@ class MappedStorage(FileStorage):
         if name.endswith(".seg") and os.path.getsize(path) > 0:
             return MappedFile(memoryview(_map(path)), name=name, **kwargs)
         return super().open_file(name, **kwargs)
+
+    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
+        """Whoosh renames one file, a new generation's table of contents, into place
+        to commit it: its bytes are synced first and the folder after, so a crash or a
+        power cut leaves the old generation or the whole new one (the segment files
+        it names are synced before it is written, ``search.bulk.commit``)."""
+        sync_file(self._fpath(oldname))
+        super().rename_file(oldname, newname, safe)
+        sync_file(self.folder)
+
+
+def sync_file(path: str) -> None:
+    """``fsync`` a file or a folder (a folder's entries: a new or renamed file's name)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

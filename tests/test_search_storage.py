@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from whoosh import query
@@ -61,3 +62,31 @@ def test_the_map_of_a_merged_away_segment_is_dropped(tmp_path):
         assert searcher.doc_count() == 5
     now = {k for k in mapped._MAPS if k[0].startswith(str(index))}
     assert now and not (now & old)
+
+
+def test_a_commit_syncs_its_segments_before_the_table_that_names_them(tmp_path, monkeypatch):
+    """The order of ``fsync`` and the commit's rename, recorded around the real calls."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_rename = os.fsync, os.rename
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))))
+        real_fsync(fd)
+
+    def rename(src, dst, *args, **kwargs) -> None:
+        events.append(("rename", os.path.basename(dst)))
+        real_rename(src, dst, *args, **kwargs)
+
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    index_paths(tmp_path / "index", [tmp_path / "seeds"], progress=False)
+    monkeypatch.undo()
+    segments = {f"{s.segment_id()}.seg" for s in open_index(tmp_path / "index")._segments()}
+    toc = [n for n in os.listdir(tmp_path / "index") if n.endswith(".toc")]
+    assert len(toc) == 1 and segments
+    commit = events.index(("rename", toc[0]))
+    synced_before = {name for kind, name in events[:commit] if kind == "fsync"}
+    assert segments <= synced_before
+    assert events[commit - 1][0] == "fsync" and events[commit - 1][1].startswith(toc[0])
+    assert events[commit + 1] == ("fsync", "index")  # the folder, for the new name

@@ -62,7 +62,8 @@ bench: install-bench
 	$(BIN)/python -m bench.compare --n $(N) --corpora $(CORPORA) $(if $(REUSE),--reuse) \
 		--out bench/out/compare-$(N).json --plot docs/img/compare-latency.png
 
-# Issue 4's figures: diplosearch alone on 50,000 articles (bench/run.py); about half an hour.
+# Issue 4's figures: diplosearch alone on 50,000 articles (bench/run.py); about 5 minutes
+# once the corpus exists in var/bench.
 bench-50k: install-bench
 	$(BIN)/python -m bench.run --corpora $(CORPORA)
 

@@ -178,6 +178,8 @@ def _given_text(given: dict, key: str) -> str | None:
 
 
 def normalize_draft(draft: Draft) -> Article:
+    if draft.problem:
+        raise Skip(draft.problem)
     paragraphs = [" ".join(line.split()) for line in draft.text.split("\n") if line.strip()]
     paragraphs = strip_office_residue(paragraphs)
     head = _split_title(draft, paragraphs)

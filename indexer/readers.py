@@ -42,6 +42,7 @@ class Draft:
     given: dict = field(default_factory=dict)
     given_from: str = "front-matter"
     first_line_may_be_title: bool = True
+    problem: str | None = None  # why this record of a many-record file is no article
 
 
 def display_path(path: Path) -> str:
@@ -154,14 +155,18 @@ def _loads(text: str, where: str):
 
 
 def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
-    """Records of a .json (one object or a list) or .jsonl file; a bad record skips the
-    file, with the record's number in the reason."""
+    """Records of a .json (one object or a list) or .jsonl file. A file of several
+    records keeps its good ones: a bad record (a line that is not JSON, an object without
+    a body) becomes a draft with a ``problem``, named by its number, that the indexer
+    reports and skips."""
     if lines:
-        records = [
-            (f"{path}#{n}", f"line {n}", _loads(line, f"line {n}"))
-            for n, line in enumerate(text.split("\n"), start=1)
-            if line.strip()
-        ]
+        records = []
+        for n, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                try:
+                    records.append((f"{path}#{n}", f"line {n}", _loads(line, f"line {n}")))
+                except Skip as exc:
+                    records.append((f"{path}#{n}", f"line {n}", exc))
     else:
         data = _loads(text, "the file")
         items = data if isinstance(data, list) else [data]
@@ -174,9 +179,14 @@ def _read_json(path: str, text: str, lines: bool) -> list[Draft]:
     drafts = []
     for key, where, obj in records:
         try:
+            if isinstance(obj, Skip):
+                raise obj
             drafts.append(_json_record(path, key, obj))
         except Skip as exc:
-            raise Skip(f"{where}: {exc}") from None
+            problem = str(exc) if str(exc).startswith(where) else f"{where}: {exc}"
+            if len(records) == 1:
+                raise Skip(problem) from None
+            drafts.append(Draft(path=path, key=key, text="", problem=problem))
     return drafts  # a stated id given twice names one article: the indexer keeps the last
 
 

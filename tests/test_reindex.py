@@ -447,3 +447,21 @@ def test_no_worker_outlives_its_run(tmp_path, monkeypatch):
 
     assert multiprocessing.active_children() == []
     assert os.getpid()  # the test process itself is fine
+
+
+def test_a_bad_line_of_a_jsonl_file_skips_that_line_only(tmp_path):
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    good = {"title": "Customs officers meet in Astana", "body": "Officers met on customs."}
+    other = {"title": "Border talks in Tashkent", "body": "Border guards agreed a plan."}
+    lines = [json.dumps(good), "{not json", json.dumps({"title": "no body"}), json.dumps(other)]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = index_paths(tmp_path / "index", [folder], progress=False)
+    assert summary.added == 2
+    reasons = sorted(reason for _, reason in summary.skipped)
+    assert [r.split(":")[0].split(" is ")[0] for r in reasons] == ["line 2", "line 3"]
+    assert "not JSON" in reasons[0] and "'body' or 'text'" in reasons[1]
+    assert found(tmp_path / "index", "customs") == ["Customs officers meet in Astana"]
+    assert found(tmp_path / "index", "border") == ["Border talks in Tashkent"]
+    again = index_paths(tmp_path / "index", [folder], progress=False)
+    assert (again.added, again.unchanged) == (0, 2)

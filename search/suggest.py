@@ -20,6 +20,17 @@ MAX_EDITS = 2
 LEXICON = "body_exact"
 _WORD = re.compile(rf"(?<![\w:])([^\W\d_]{{{MIN_WORD},}})(?![\w:*~])")
 _OPERATORS = {"AND", "OR", "NOT"}
+# English words of four letters or more that carry the question, not its subject: never
+# respelled (a small index may not hold "what" and would offer "who")
+FUNCTION_WORDS = frozenset(
+    "about above after again against also among been before being below between both "
+    "could does doing done down during each either even ever from further have having "
+    "here hers herself himself into itself just least less many more most much must "
+    "neither once only other ought ours ourselves over same shall should some such than "
+    "that their theirs them themselves then there these they this those though through "
+    "under until upon very were what whatever when where whether which while whom whose "
+    "will with within without would your yours yourself".split()
+)
 
 
 def _known(reader, analyzer, word: str) -> bool:
@@ -61,7 +72,7 @@ def suggestion(searcher, text: str, cache=None) -> str | None:
     def respell(match: re.Match) -> str:
         nonlocal changed
         word = match.group(1)
-        if word in _OPERATORS or _known(reader, analyzer, word):
+        if word in _OPERATORS or word.lower() in FUNCTION_WORDS or _known(reader, analyzer, word):
             return word
         key = ("respell", word)
         found = cache.get(key) if cache is not None else None

@@ -181,3 +181,9 @@ def test_did_you_mean(engine):
     assert engine.search(parse_request({"q": ["erdogn"]}))["suggestion"] == "erdogan"
     assert engine.search(parse_request({"q": ["cybercrme"]}))["suggestion"] == "cybercrime"
     assert engine.search(parse_request({"q": ["cybercrime"]}))["suggestion"] is None
+
+
+def test_did_you_mean_leaves_question_words_alone(engine):
+    """A small index may hold no "what": it is still not respelled as "who"."""
+    result = engine.search(parse_request({"q": ["what does hungary agree about cybercrme"]}))
+    assert result["suggestion"] == "what does hungary agree about cybercrime"

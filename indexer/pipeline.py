@@ -33,7 +33,7 @@ from search import bulk
 from search.schema import build_schema, document_for, is_current
 from search.store import INDEX_NAME, WriterBusy, exists, open_or_create, write_lock
 
-__all__ = ["NothingToIndex", "Summary", "WriterBusy", "index_paths", "read_state"]
+__all__ = ["NothingToIndex", "Summary", "WriterBusy", "index_home", "index_paths", "read_state"]
 
 STATE_FILE = "diplosearch.json"  # sources indexed before, time of the last change
 PARALLEL_FILES = 300  # from this many files to (re)index, use worker processes
@@ -147,16 +147,30 @@ class _DisplayPaths:
     """``display_path`` for many files: a folder is resolved once, not every file in it
     (resolving costs a system call per path component)."""
 
-    def __init__(self):
+    def __init__(self, home: Path):
+        self.home = home
         self._folders: dict[Path, str] = {}
 
     def __call__(self, file: Path) -> str:
         if file.is_symlink():
-            return display_path(file)
+            return display_path(file, self.home)
         folder = self._folders.get(file.parent)
         if folder is None:
-            folder = self._folders[file.parent] = display_path(file.parent)
+            folder = self._folders[file.parent] = display_path(file.parent, self.home)
         return file.name if folder == "." else f"{folder.rstrip('/')}/{file.name}"
+
+
+def index_home(index_path: Path) -> Path:
+    """The folder the index's paths are relative to: the working folder of its first run
+    (recorded), so that ids and paths do not depend on where later runs start."""
+    home = read_state(index_path).get("home")
+    return Path(home) if isinstance(home, str) and home else Path.cwd()
+
+
+def _real(shown: str, home: Path) -> Path:
+    """A stored (home-relative or absolute) path as a path to open."""
+    path = Path(shown)
+    return path if path.is_absolute() else home / path
 
 
 def read_state(index_path: Path) -> dict:
@@ -167,11 +181,14 @@ def read_state(index_path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _write_state(index_path: Path, sources: list[str], changed: bool, rebuilding: bool) -> None:
-    """Record the sources (and, while a rebuild runs, that it does, so that the run after
-    a killed rebuild rebuilds too); leave the file alone when nothing differs."""
+def _write_state(
+    index_path: Path, home: Path, sources: list[str], changed: bool, rebuilding: bool
+) -> None:
+    """Record the home folder and the sources (and, while a rebuild runs, that it does, so
+    that the run after a killed rebuild rebuilds too); leave the file alone when nothing
+    differs."""
     state = read_state(index_path)
-    new = {**state, "sources": sources}
+    new = {**state, "home": str(home.resolve()), "sources": sources}
     if rebuilding:
         new["rebuild_pending"] = True
     else:
@@ -272,6 +289,7 @@ class _Run:
         self.manifest: dict[str, Entry] = {}
         self.progress = progress
         self.bar = None
+        self.home = Path.cwd()
 
     def report(self, results: list[FileResult]) -> None:
         summary = self.summary
@@ -296,7 +314,7 @@ class _Run:
     def plan(self, files: list[Path]) -> tuple[list[Planned], set[str]]:
         """What to read again; counts unchanged files and records unreadable ones."""
         planned, seen = [], set()
-        shown = _DisplayPaths()
+        shown = _DisplayPaths(self.home)
         for file in files:
             path = shown(file)
             if path in seen:
@@ -321,7 +339,7 @@ class _Run:
         """Indexed paths whose files are gone from an indexed folder, or gone sources."""
         out = []
         for path in self.manifest:
-            if path in seen or Path(path).exists():
+            if path in seen or _real(path, self.home).exists():
                 continue
             if path in missing_files or any(_under(path, r) for r in roots):
                 out.append(path)
@@ -425,42 +443,44 @@ def index_paths(
     seconds, ``NothingToIndex`` when there is nothing to read.
     """
     index_path = Path(index_path)
-    given = [str(p) for p in (paths or [])]
+    home = index_home(index_path)
     state = read_state(index_path)
-    remembered = state.get("sources", [])
-    sources = given or remembered
+    given = [Path(p) for p in (paths or [])]  # as typed: relative to the working folder
+    remembered = [p for p in state.get("sources", []) if isinstance(p, str)]
+    sources = given or [_real(p, home) for p in remembered]
     if not sources:
         raise NothingToIndex("nothing to index: give a file or folder")
-    if not any(Path(p).exists() for p in sources) and not exists(index_path):
-        raise NothingToIndex("no such file or folder: " + ", ".join(sources))
+    if not any(p.exists() for p in sources) and not exists(index_path):
+        raise NothingToIndex("no such file or folder: " + ", ".join(map(str, sources)))
     with write_lock(index_path, lock_timeout) as lock_fd:
         ix = open_or_create(index_path)
         _tidy(ix)
         run = _Run(index_path, rebuild, progress, on_article, lock_fd)
+        run.home = home
         if not rebuild and (state.get("rebuild_pending") or not is_current(ix.schema)):
             run.rebuild = True
-            sources = list(dict.fromkeys([*remembered, *given]))
+            sources = list(dict.fromkeys([*(_real(p, home) for p in remembered), *given]))
             run.summary.notes.append(
                 "an earlier rebuild was interrupted: rebuilt the index"
                 if state.get("rebuild_pending")
                 else "the index was written by an earlier version of diplosearch: rebuilt it"
             )
-        existing = [Path(p) for p in sources if Path(p).exists()]
-        missing = [p for p in sources if not Path(p).exists()]
-        roots = [display_path(p) for p in existing if p.is_dir()]
+        existing = [p for p in sources if p.exists()]
+        missing = [p for p in sources if not p.exists()]
+        roots = [display_path(p, home) for p in existing if p.is_dir()]
         run.manifest = {} if run.rebuild else read_manifest(ix)
-        missing_files = [display_path(Path(p)) for p in missing]
+        missing_files = [display_path(p, home) for p in missing]
         missing_files = [p for p in missing_files if p in run.manifest]
         if not existing and not missing_files:
-            raise NothingToIndex("no such file or folder: " + ", ".join(missing))
+            raise NothingToIndex("no such file or folder: " + ", ".join(map(str, missing)))
         for p in missing:
-            if display_path(Path(p)) not in missing_files:
-                run.summary.skipped.append((p, "no such file or folder"))
+            if display_path(p, home) not in missing_files:
+                run.summary.skipped.append((str(p), "no such file or folder"))
         base = [] if (rebuild and given) else remembered
-        kept = list(dict.fromkeys([*base, *(display_path(p) for p in existing)]))
+        kept = list(dict.fromkeys([*base, *(display_path(p, home) for p in existing)]))
         kept = [p for p in kept if p not in missing_files]
         # before any writing: a run after this one, if it is killed, knows the sources
-        _write_state(index_path, kept, changed=False, rebuilding=run.rebuild)
+        _write_state(index_path, home, kept, changed=False, rebuilding=run.rebuild)
         run.execute(ix, list(iter_files(existing)), roots, missing_files, max_bytes)
-        _write_state(index_path, kept, changed=run.summary.committed, rebuilding=False)
+        _write_state(index_path, home, kept, changed=run.summary.committed, rebuilding=False)
     return run.summary

@@ -45,11 +45,12 @@ class Draft:
     problem: str | None = None  # why this record of a many-record file is no article
 
 
-def display_path(path: Path) -> str:
-    """The path as users typed it: relative to the working folder when inside it."""
+def display_path(path: Path, base: Path | None = None) -> str:
+    """The path as shown and stored: relative to ``base`` (the index's home folder, see
+    ``indexer.pipeline``; by default the working folder) when inside it, else absolute."""
     full = path.resolve()
     try:
-        rel = Path(os.path.relpath(full, Path.cwd()))
+        rel = Path(os.path.relpath(full, (base or Path.cwd()).resolve()))
     except ValueError:  # another drive on Windows
         return full.as_posix()
     return full.as_posix() if rel.parts[:1] == ("..",) else rel.as_posix()

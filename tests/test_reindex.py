@@ -72,18 +72,17 @@ def sources(tmp_path) -> Path:
     return folder
 
 
-def test_display_paths_of_many_files_are_those_of_display_path(tmp_path, monkeypatch):
+def test_display_paths_of_many_files_are_those_of_display_path(tmp_path):
     folder = tmp_path / "tree" / "sub"
     folder.mkdir(parents=True)
     (folder / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "target.txt").write_text("y", encoding="utf-8")
     (folder / "link.txt").symlink_to(tmp_path / "target.txt")
-    shown = pipeline._DisplayPaths()
-    for cwd in (tmp_path, tmp_path / "tree", ROOT):
-        monkeypatch.chdir(cwd)
-        shown = pipeline._DisplayPaths()
+    for home in (tmp_path, tmp_path / "tree", ROOT):
+        shown = pipeline._DisplayPaths(home)
         for file in (folder / "a.txt", folder / "link.txt", tmp_path / "target.txt"):
-            assert shown(file) == pipeline.display_path(file)
+            assert shown(file) == pipeline.display_path(file, home)
+    assert pipeline._DisplayPaths(tmp_path / "tree")(folder / "a.txt") == "sub/a.txt"
 
 
 def test_a_changed_file_is_updated_and_its_old_words_are_gone(sources, tmp_path):
@@ -465,3 +464,29 @@ def test_a_bad_line_of_a_jsonl_file_skips_that_line_only(tmp_path):
     assert found(tmp_path / "index", "border") == ["Border talks in Tashkent"]
     again = index_paths(tmp_path / "index", [folder], progress=False)
     assert (again.added, again.unchanged) == (0, 2)
+
+
+def test_paths_and_ids_do_not_depend_on_where_a_run_starts(tmp_path, monkeypatch):
+    """The first run's folder is the index's home: later runs from elsewhere, with the
+    folder given another way or not at all, find the same files unchanged."""
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    many_articles(home / "feed", 3)
+    elsewhere.mkdir()
+    index = tmp_path / "index"
+    monkeypatch.chdir(home)
+    first = index_paths(index, ["feed"], progress=False)
+    ids = live_ids(index)
+    monkeypatch.chdir(elsewhere)
+    again = index_paths(index, None, progress=False)  # the remembered source
+    assert (again.added, again.unchanged) == (0, 3)
+    by_absolute = index_paths(index, [home / "feed"], progress=False)
+    assert (by_absolute.added, by_absolute.unchanged, by_absolute.removed) == (0, 3, 0)
+    assert live_ids(index) == ids and len(first.ids) == 3
+    (home / "feed" / "a0001.txt").unlink()
+    gone = index_paths(index, None, progress=False)
+    assert (gone.removed, gone.unchanged) == (1, 2)
+    with open_index(index).searcher() as searcher:
+        reader = searcher.reader()
+        column = reader.column_reader("path")
+        paths = sorted(column[d] for d in reader.all_doc_ids())
+    assert paths == ["feed/a0000.txt", "feed/a0002.txt"]

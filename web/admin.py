@@ -12,7 +12,7 @@ from werkzeug.utils import secure_filename
 
 from indexer.article import Skip
 from indexer.normalize import normalize_bytes
-from indexer.pipeline import NothingToIndex, WriterBusy, index_paths, read_state
+from indexer.pipeline import NothingToIndex, WriterBusy, index_home, index_paths
 from indexer.readers import SUFFIXES, display_path
 from web.app import error_response
 
@@ -67,7 +67,9 @@ def _store_and_index(name: str, data: bytes) -> tuple[dict, bool]:
     stem = secure_filename(Path(name).stem)[:60] or "article"
     target = _uploads() / f"{stem}-{digest}{suffix}"
     try:
-        articles = normalize_bytes(display_path(target), data)
+        # the path (and so the ids) as the index will store it: relative to its home
+        shown = display_path(target, index_home(Path(current_app.config["INDEX"])))
+        articles = normalize_bytes(shown, data)
     except Skip as exc:
         raise Refused(422, "not_an_article", str(exc)) from None
     if not articles:
@@ -116,11 +118,8 @@ def reindex():
     if (problem := _token_problem(_bearer())) is not None:
         return problem
     index = Path(current_app.config["INDEX"])
-    sources = read_state(index).get("sources", [])
-    try:
-        summary = index_paths(
-            index, sources or None, progress=False, lock_timeout=LOCK_WAIT_SECONDS
-        )
+    try:  # the sources the index remembers, wherever the server was started
+        summary = index_paths(index, None, progress=False, lock_timeout=LOCK_WAIT_SECONDS)
     except WriterBusy as exc:
         return error_response(409, "index_busy", str(exc))
     except NothingToIndex as exc:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-SECONDS = 1.0
+SECONDS = 1.0  # of this process's CPU time: the work a request costs, not the machine's load
 NAMES = [
     "q",
     "country",
@@ -73,9 +73,9 @@ ROUTES = ["/api/search", "/search", "/search.atom"]
 
 
 def _check(client, url: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     response = client.get(url)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert response.status_code < 500, (url[:300], response.status_code)
     assert elapsed < SECONDS, (url[:300], elapsed)
     if url.startswith("/api/") and response.status_code >= 400:

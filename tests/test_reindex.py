@@ -306,13 +306,19 @@ def test_workers_build_the_same_index_as_a_single_process(tmp_path, monkeypatch)
     monkeypatch.setattr(pipeline, "BATCH_FILES", 7)
     summary = index_paths(tmp_path / "parallel", [folder], progress=False)
     assert summary.added == 120
-    assert live_ids(tmp_path / "parallel") == live_ids(tmp_path / "serial")
-    assert found(tmp_path / "parallel", '"talk number 77"') == ["Report 77 on border cooperation"]
-    # and an incremental run on top of worker-written segments
-    write(folder, "a0005.txt", "Report 5 rewritten", "Nothing about customs at all.")
-    summary = index_paths(tmp_path / "parallel", [folder], progress=False)
+    same_articles_then_one_updated(tmp_path / "parallel", tmp_path / "serial", folder)
+
+
+def same_articles_then_one_updated(index: Path, reference: Path, folder: Path) -> None:
+    """``index`` holds what ``reference`` holds; then an incremental run on top of its
+    segments updates one file (whose new text no longer says "customs")."""
+    assert live_ids(index) == live_ids(reference)
+    assert found(index, '"talk number 77"') == ["Report 77 on border cooperation"]
+    write(folder, "a0005.txt", "Report 5 rewritten", "Nothing about the border at all.")
+    summary = index_paths(index, [folder], progress=False)
     assert (summary.updated, summary.unchanged) == (1, 119)
-    assert found(tmp_path / "parallel", "rewritten") == ["Report 5 rewritten"]
+    assert found(index, "rewritten") == ["Report 5 rewritten"]
+    assert total(index, "customs") == 119
 
 
 def segment_count(index: Path) -> int:
@@ -339,13 +345,7 @@ def test_a_run_over_its_memory_budget_writes_more_segments(tmp_path, monkeypatch
     assert summary.added == 120
     assert segment_count(tmp_path / "whole") == 1
     assert segment_count(tmp_path / "parts") >= 4
-    assert live_ids(tmp_path / "parts") == live_ids(tmp_path / "whole")
-    assert found(tmp_path / "parts", '"talk number 77"') == ["Report 77 on border cooperation"]
-    write(folder, "a0005.txt", "Report 5 rewritten", "Nothing about the border at all.")
-    summary = index_paths(tmp_path / "parts", [folder], progress=False)
-    assert (summary.updated, summary.unchanged) == (1, 119)
-    assert found(tmp_path / "parts", "rewritten") == ["Report 5 rewritten"]
-    assert total(tmp_path / "parts", "customs") == 119
+    same_articles_then_one_updated(tmp_path / "parts", tmp_path / "whole", folder)
 
 
 KILLED_RUN = """

@@ -1,11 +1,13 @@
 """Writing documents into the index, in this process or in worker processes.
 
 A job is turned into documents by a ``work`` function, ``work(job) -> (documents,
-report)``. ``InProcess`` adds the documents through the run's own writer. ``Workers``
-runs ``work`` in worker processes, each writing one new segment of its own (Whoosh's
-``multisegment`` idea, but the workers also do the reading and normalising, which costs
-more than the indexing); the run's writer then commits those segments with its own
-changes in one new generation, so readers never see a part of the run.
+report)``. ``InProcess`` writes the documents into new segments in this process.
+``Workers`` runs ``work`` in worker processes, each writing new segments of its own
+(Whoosh's ``multisegment`` idea, but the workers also do the reading and normalising,
+which costs more than the indexing). A writer whose postings fill its memory budget
+(``search.termpool``) finishes its segment and starts another. The run's writer, which
+holds the deletions, then commits those segments with its own changes in one new
+generation, so readers never see a part of the run.
 
 Workers are forked when this process has a single thread (fast, and callers need no
 ``if __name__ == "__main__"`` guard), else spawned (a fork copies other threads' locks);
@@ -95,8 +97,11 @@ class _Lengths:
 
 # --- writing postings -------------------------------------------------------------------
 #
-# A new segment's postings are written by Whoosh's W3 codec, term by term. Four costs of
-# its Python code are cut here, with the same file format (any W3 reader reads it):
+# A new segment's postings are written by ``search.termpool.write_postings`` a term or a
+# block at a time. The classes below are Whoosh's W3 writer taking one posting at a
+# time, kept as the fallback for other codecs and as the reference the term pool's output
+# is compared with, byte for byte (``tests/test_search_termpool.py``). Four costs of
+# Whoosh's Python code are cut in them, with the same file format (any W3 reader reads it):
 # a term with one posting (60% of the terms of a 1,500-article segment) keeps it in its
 # term info instead of a block of its own (Whoosh's inlining, broken by a misspelling in
 # 2.7.5), a block of a few postings is no longer zlib-compressed (Whoosh

@@ -82,18 +82,18 @@ class TermPool:
         if terms is None:
             terms = self.fields[fieldname] = {}
         get = terms.get
-        new = 0
-        value_bytes = 0
+        new_terms = new_bytes = value_bytes = 0
         for tbytes, _, weight, vbytes in items:
             entry = get(tbytes)
             if entry is None:
                 terms[tbytes] = [docnum, weight, vbytes]
-                new += len(tbytes)
+                new_terms += 1
+                new_bytes += len(tbytes)
             else:
                 entry += (docnum, weight, vbytes)
             if vbytes:
                 value_bytes += len(vbytes)
-        self.size += POSTING_BYTES * len(items) + TERM_BYTES * bool(new) + new + value_bytes
+        self.size += POSTING_BYTES * len(items) + TERM_BYTES * new_terms + new_bytes + value_bytes
 
     def add(self, item: tuple) -> None:
         """Whoosh's ``PostingPool.add``: one ``(field, term, document, weight, value)``,

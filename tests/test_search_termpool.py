@@ -10,7 +10,7 @@ from whoosh.writing import SegmentWriter
 from indexer.normalize import normalize_file
 from search import bulk
 from search.schema import build_schema, document_for
-from search.termpool import TermPool
+from search.termpool import POSTING_BYTES, TERM_BYTES, TermPool
 from tests.conftest import SEEDS
 
 
@@ -102,7 +102,11 @@ def test_a_merge_through_the_fast_writer_keeps_every_posting():
 def test_the_pool_counts_what_it_holds():
     pool = TermPool(limitmb=0.01)
     assert not pool.full()
-    for docnum in range(100):
+    for docnum in range(10):
+        pool.add_field("body", docnum, [(b"w%d" % n, 1, 1.0, b"x" * 20) for n in range(10)])
+    terms, postings = 10, 100
+    assert pool.size == terms * (TERM_BYTES + 2) + postings * (POSTING_BYTES + 20)
+    for docnum in range(10, 100):
         pool.add_field("body", docnum, [(b"word%d" % docnum, 1, 1.0, b"x" * 20)])
     assert pool.full()
     pool.cleanup()

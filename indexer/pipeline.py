@@ -35,7 +35,7 @@ from search.store import INDEX_NAME, WriterBusy, exists, open_or_create, write_l
 
 __all__ = ["NothingToIndex", "Summary", "WriterBusy", "index_home", "index_paths", "read_state"]
 
-STATE_FILE = "diplosearch.json"  # sources indexed before, time of the last change
+STATE_FILE = "diplosearch.json"  # home folder, sources indexed before, last change
 PARALLEL_FILES = 300  # from this many files to (re)index, use worker processes
 MAX_WORKERS = 4
 BATCH_FILES = 40  # files per job handed to a worker

@@ -157,27 +157,12 @@ def normalise(files: list[Path], out: Path, counts: dict[str, Counter] | None = 
     }
 
 
-def write_items(sequence: corpus.Sequence, out: Path, start: int, n: int) -> list[Path]:
-    """``corpus.build`` with a sequence already read: items ``start`` .. ``start + n - 1``
-    under ``out`` (files already right are kept)."""
-    written = []
-    for i in range(start, start + n):
-        item = sequence.item(i)
-        path = out / corpus.file_name(i, item.tag)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = item.make()
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
-        written.append(path)
-    return written
-
-
 def prepare(work: Path, n: int, add: int, corpora: Path) -> dict:
     started = time.perf_counter()
     shutil.rmtree(work / "articles" / "extra", ignore_errors=True)
     sequence = corpus.Sequence(corpora)  # read the sources once for both folders
-    files = write_items(sequence, work / "articles", 0, n)
-    extra = write_items(sequence, work / "extra", n, add)
+    files = corpus.write_items(sequence, work / "articles", 0, n)
+    extra = corpus.write_items(sequence, work / "extra", n, add)
     built = time.perf_counter() - started
     counts: dict[str, Counter] = {"country": Counter(), "topic": Counter(), "year": Counter()}
     figures = normalise(files, work / "articles.jsonl", counts)

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench.plot import save
+from bench.plot import save, two_panels
 
 
 def _cdf_panel(ax, results: dict) -> None:
@@ -67,12 +67,7 @@ def _box_panel(ax, results: dict) -> None:
 
 
 def plot(results: dict, out: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, (left, right) = pyplot.subplots(1, 2, figsize=(12, 4.5), dpi=90)
+    figure, (left, right) = two_panels((12, 4.5))
     _cdf_panel(left, results)
     _box_panel(right, results)
     rounds = next(iter(results["systems"].values()))["queries"]["rounds"]

@@ -225,7 +225,11 @@ def file_name(i: int, tag: str) -> str:
 
 def build(out: Path, n: int, start: int = 0, corpora: Path = DEFAULT_CORPORA) -> list[Path]:
     """Write items ``start`` .. ``start + n - 1`` under ``out``; return their paths."""
-    sequence = Sequence(corpora)
+    return write_items(Sequence(corpora), out, start, n)
+
+
+def write_items(sequence: Sequence, out: Path, start: int, n: int) -> list[Path]:
+    """``build`` with a sequence already read (files already right are kept)."""
     written = []
     for i in range(start, start + n):
         item = sequence.item(i)

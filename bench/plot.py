@@ -64,12 +64,7 @@ def _memory_panel(ax, results: dict) -> None:
 
 
 def plot(results: dict, out: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, (left, right) = pyplot.subplots(1, 2, figsize=(11, 4.2), dpi=90)
+    figure, (left, right) = two_panels((11, 4.2))
     _latency_panel(left, results)
     _memory_panel(right, results)
     title = (
@@ -77,6 +72,17 @@ def plot(results: dict, out: Path) -> Path:
         f"{results['machine']['cores']} cores ({results['date'][:10]})"
     )
     return save(figure, title, out)
+
+
+def two_panels(size: tuple[float, float]):
+    """A figure of two panels side by side, drawn without a display (matplotlib is
+    imported here: only the bench extra has it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    return pyplot.subplots(1, 2, figsize=size, dpi=90)
 
 
 def save(figure, title: str, out: Path) -> Path:

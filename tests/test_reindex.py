@@ -21,6 +21,7 @@ from search.engine import Engine
 from search.request import parse_request
 from search.store import open_index
 from tests.conftest import ROOT, SEEDS
+from tests.processes import alive
 
 ARTICLE = """{title}
 2025-03-10 09:15:00
@@ -369,14 +370,6 @@ def children(pid: int) -> list[int]:
         if int(fields_[1]) == pid:
             found.append(int(stat.parent.name))
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")

@@ -9,22 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from web.openapi import openapi_document
+
 SECONDS = 1.0  # of this process's CPU time: the work a request costs, not the machine's load
-NAMES = [
-    "q",
-    "country",
-    "topic",
-    "language",
-    "from",
-    "to",
-    "sort",
-    "page",
-    "per_page",
-    "unknown",
-    "q[]",
-    "",
-    "Q",
-]
+# every parameter /api/search documents, and names it does not know
+DOCUMENTED = openapi_document("http://localhost")["paths"]["/api/search"]["get"]["parameters"]
+NAMES = [p["name"] for p in DOCUMENTED] + ["unknown", "q[]", "", "Q"]
 NASTY = [
     "*",
     "?*",
